@@ -1,0 +1,3 @@
+from sscli.cli import main
+
+main()

@@ -1,0 +1,113 @@
+"""Exceptions that carry what went wrong, and the exit code each one ends with.
+
+The exit codes are named here and nowhere else; the README lists them.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    API_ERROR = 1  # the server answered with an errorcode (431, 530, ...)
+    USAGE = 2  # bad words on the command line or a bad value for `set`
+    CONFIG = 3  # no url or keys, unreadable or corrupt config file
+    AUTH = 4  # 401 / 432: credentials rejected or API not allowed
+    NETWORK = 5  # refused, unknown host, TLS failure, timeout
+    BAD_RESPONSE = 6  # the body was not a CloudStack JSON answer
+    JOB_FAILED = 7  # an async job ended with jobstatus 2
+    JOB_TIMEOUT = 8  # an async job was still running at the deadline
+    INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
+class SscliError(Exception):
+    """Base of every error sscli reports as one line and an exit code."""
+
+    exit_code: ExitCode = ExitCode.API_ERROR
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(SscliError):
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(SscliError):
+    exit_code = ExitCode.CONFIG
+
+
+class NetworkError(SscliError):
+    exit_code = ExitCode.NETWORK
+
+
+class BadResponseError(SscliError):
+    exit_code = ExitCode.BAD_RESPONSE
+
+
+class APIError(SscliError):
+    """The server's own error answer: errorcode, cserrorcode and errortext."""
+
+    def __init__(
+        self,
+        command: str,
+        errorcode: int | None,
+        errortext: str,
+        cserrorcode: int | None = None,
+        http_status: int | None = None,
+    ):
+        self.command = command
+        self.errorcode = errorcode
+        self.cserrorcode = cserrorcode
+        self.errortext = errortext
+        self.http_status = http_status
+        super().__init__(self._format())
+        if errorcode in (401, 432):
+            self.exit_code = ExitCode.AUTH
+
+    def _format(self) -> str:
+        code = self.errorcode if self.errorcode is not None else self.http_status
+        detail = f" ({self.cserrorcode})" if self.cserrorcode else ""
+        text = self.errortext or "no error text"
+        return f"Error {code}{detail}: {text}"
+
+
+class JobFailedError(APIError):
+    """An async job that ended with jobstatus 2."""
+
+    exit_code = ExitCode.JOB_FAILED
+
+    def __init__(self, jobid: str, errorcode, errortext: str, cserrorcode=None):
+        self.jobid = jobid
+        super().__init__("queryAsyncJobResult", errorcode, errortext, cserrorcode)
+        self.exit_code = ExitCode.JOB_FAILED
+
+    def _format(self) -> str:
+        return f"Job {self.jobid} failed: {super()._format()}"
+
+
+class JobTimeoutError(SscliError):
+    exit_code = ExitCode.JOB_TIMEOUT
+
+    def __init__(self, jobid: str, waited: float):
+        self.jobid = jobid
+        super().__init__(
+            f"Job {jobid} still running after {waited:.0f}s; "
+            f"check it later with: sscli queryAsyncJobResult jobid={jobid}"
+        )
+
+
+class JobInterrupted(SscliError):
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self, jobid: str):
+        self.jobid = jobid
+        super().__init__(
+            f"Stopped waiting; job {jobid} goes on. "
+            f"Resume with: sscli wait {jobid}"
+        )
