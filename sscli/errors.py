@@ -18,6 +18,7 @@ class ExitCode(enum.IntEnum):
     BAD_RESPONSE = 6  # the body was not a CloudStack JSON answer
     JOB_FAILED = 7  # an async job ended with jobstatus 2
     JOB_TIMEOUT = 8  # an async job was still running at the deadline
+    INTERNAL = 70  # a bug in sscli (EX_SOFTWARE); --debug shows the traceback
     INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
@@ -32,6 +33,10 @@ class SscliError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def line(self) -> str:
+        """The one line the CLI prints on stderr."""
+        return f"Error: {self.message}"
 
 
 class UsageError(SscliError):
@@ -69,6 +74,9 @@ class APIError(SscliError):
         super().__init__(self._format())
         if errorcode in (401, 432):
             self.exit_code = ExitCode.AUTH
+
+    def line(self) -> str:
+        return self.message
 
     def _format(self) -> str:
         code = self.errorcode if self.errorcode is not None else self.http_status
@@ -108,6 +116,5 @@ class JobInterrupted(SscliError):
     def __init__(self, jobid: str):
         self.jobid = jobid
         super().__init__(
-            f"Stopped waiting; job {jobid} goes on. "
-            f"Resume with: sscli wait {jobid}"
+            f"Stopped waiting; job {jobid} goes on. Resume with: sscli wait {jobid}"
         )

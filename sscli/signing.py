@@ -39,13 +39,17 @@ def string_to_sign(params: dict[str, str]) -> str:
     return "&".join(pairs).lower()
 
 
-def signature(params: dict[str, str], secretkey: str, algorithm: str = "hmacsha1") -> str:
+def signature(
+    params: dict[str, str], secretkey: str, algorithm: str = "hmacsha1"
+) -> str:
     digest = ALGORITHMS[algorithm.lower()]
     mac = hmac.new(secretkey.encode(), string_to_sign(params).encode(), digest)
     return base64.b64encode(mac.digest()).decode()
 
 
-def expires_at(seconds: int = DEFAULT_EXPIRY_SECONDS, now: datetime | None = None) -> str:
+def expires_at(
+    seconds: int = DEFAULT_EXPIRY_SECONDS, now: datetime | None = None
+) -> str:
     moment = (now or datetime.now(timezone.utc)) + timedelta(seconds=seconds)
     return moment.astimezone(timezone.utc).strftime(EXPIRES_FORMAT)
 

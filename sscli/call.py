@@ -1,0 +1,114 @@
+"""One API call from words to output: resolve, check, sign and send, wait, render.
+
+The CLI hands over the words and the run's options; this module joins the rooms
+of the data flow and knows nothing of click.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from sscli import config
+from sscli.args import parse_words
+
+HELP_WORDS = ("-h", "--help")
+
+
+@dataclass
+class RunOptions:
+    profile: str | None = None
+    output: str | None = None
+    debug: bool = False
+    post: bool = False
+    no_wait: bool = False
+    no_paginate: bool = False
+    color: bool | None = None
+    compact: bool = False
+    wide: bool = False
+    query: str | None = None
+
+
+def run_call(words: list[str], options: RunOptions) -> None:
+    from sscli.catalog import Catalog
+
+    profile = config.resolve(options.profile, options.output)
+    catalog = Catalog.load(profile.name)
+    command, rest = catalog.resolve(words)
+    if any(word in HELP_WORDS for word in rest):
+        from sscli.help import format_api_help
+
+        print(format_api_help(catalog.api(command)))
+        return
+
+    args = parse_words(rest)
+    for warning in catalog.check(command, args.params):
+        print(f"Warning: {warning}", file=sys.stderr)
+
+    client = make_client(profile, options)
+    response = send(client, command, args.params, options)
+    if wants_wait(options, profile):
+        response = finish_job(client, response, profile.timeout)
+    show(response, output_format(profile), options, args.fields, args.exclude)
+
+
+def make_client(profile: config.Profile, options: RunOptions):
+    from sscli.client import Client
+
+    return Client(profile, debug=options.debug, post=options.post)
+
+
+def send(client, command: str, params: dict[str, str], options: RunOptions) -> dict:
+    from sscli import paging
+
+    if options.no_paginate or not paging.wants_all_pages(command, params):
+        return client.request(command, params)
+    return paging.fetch_all(client, command, params, progress=paging_progress())
+
+
+def paging_progress():
+    if not sys.stderr.isatty():
+        return None
+    from sscli.progress import PageProgress
+
+    return PageProgress()
+
+
+def wants_wait(options: RunOptions, profile: config.Profile) -> bool:
+    return not options.no_wait and profile.asyncblock
+
+
+def finish_job(client, response: dict, timeout: float) -> dict:
+    from sscli import jobs
+
+    jobid = jobs.started_job(response)
+    if jobid is None:
+        return response
+    on_poll = None
+    if sys.stderr.isatty():
+        from sscli.progress import JobSpinner
+
+        spinner = JobSpinner(jobid)
+        on_poll = spinner.update
+        with spinner:
+            return jobs.wait(client, jobid, timeout, on_poll=on_poll)
+    return jobs.wait(client, jobid, timeout)
+
+
+def output_format(profile: config.Profile) -> str:
+    return profile.output or ("table" if sys.stdout.isatty() else "json")
+
+
+def show(response, fmt: str, options: RunOptions, fields=None, exclude=None) -> None:
+    from sscli.render import render
+
+    render(
+        response,
+        fmt,
+        fields=fields,
+        exclude=exclude,
+        query=options.query,
+        color=options.color,
+        compact=options.compact,
+        wide=options.wide,
+    )

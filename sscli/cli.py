@@ -1,0 +1,79 @@
+"""The command line: global options, built-in commands, and any API by name.
+
+`sscli listZones zoneid=...` is any word the group does not know: it becomes an
+API call (call.run_call). Global options are accepted before or after it.
+Errors become one line on stderr and an exit code here, and only here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from sscli import __version__
+
+FAST_VERSION_FLAGS = ("--version", "-V")
+COMPLETE_WORD = "__complete"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point. Answers --version and TAB completion before click loads."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if len(argv) == 1 and argv[0] in FAST_VERSION_FLAGS:
+        print(f"sscli {__version__}")
+        sys.exit(0)
+    if argv and argv[0] == COMPLETE_WORD:
+        from sscli.completion import main as complete
+
+        sys.exit(complete(argv[1:]))
+    sys.exit(run(argv))
+
+
+def run(argv: list[str]) -> int:
+    """Run one command line and return its exit code; never raises."""
+    import click
+
+    from sscli.commands import cli
+    from sscli.errors import ExitCode, SscliError
+
+    debug = "--debug" in argv
+    try:
+        cli.main(args=argv, prog_name="sscli", standalone_mode=False)
+        return ExitCode.OK
+    except SscliError as err:
+        _report(err.line(), debug)
+        return err.exit_code
+    except click.exceptions.Exit as err:
+        return err.exit_code
+    except click.ClickException as err:
+        _report(f"Error: {err.format_message()}", debug)
+        return ExitCode.USAGE
+    except (KeyboardInterrupt, click.Abort):
+        _report("Interrupted.", debug)
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        return ExitCode.OK
+    except Exception as err:  # a bug: still one line, the traceback with --debug
+        # The message itself may quote a request, so only the type is shown.
+        _report(
+            f"Error: internal error ({type(err).__name__}); "
+            "run with --debug for the traceback",
+            debug,
+        )
+        return ExitCode.INTERNAL
+
+
+def _report(line: str, debug: bool) -> None:
+    if debug:
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+    print(line, file=sys.stderr)
+
+
+def _quiet_broken_pipe() -> None:
+    """`sscli ... | head` closed the pipe: stop without a second error at exit."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

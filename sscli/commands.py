@@ -1,0 +1,262 @@
+"""The click group: global options, built-in commands, and any API by name."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from sscli import __version__, config
+from sscli.call import RunOptions, make_client, run_call
+from sscli.errors import SscliError, UsageError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
+SECRET_SETTINGS = ("secretkey", "password")
+
+
+def _global_options() -> list[click.Option]:
+    """Built fresh for each command: the group and every API call accept them."""
+    return [
+        click.Option(["-p", "--profile"], help="Server profile for this run."),
+        click.Option(
+            ["-o", "--output"],
+            type=click.Choice(config.OUTPUT_FORMATS, case_sensitive=False),
+            help="Output format (default: table on a terminal, json otherwise).",
+        ),
+        click.Option(["--query"], help="JMESPath expression applied to the result."),
+        click.Option(["--debug"], is_flag=True, help="Show requests and tracebacks."),
+        click.Option(["--post"], is_flag=True, help="Send the call as a form POST."),
+        click.Option(["--no-wait"], is_flag=True, help="Do not wait for async jobs."),
+        click.Option(
+            ["--no-paginate"], is_flag=True, help="Only the first page of a list."
+        ),
+        click.Option(
+            ["--no-color"], is_flag=True, help="No colour, even on a terminal."
+        ),
+        click.Option(["--compact"], is_flag=True, help="JSON on one line."),
+        click.Option(["--wide"], is_flag=True, help="Never shorten table cells."),
+    ]
+
+
+def _merge(group_values: dict, own_values: dict) -> RunOptions:
+    """Options after the API name win over the same ones before it."""
+    merged = {}
+    for key in set(group_values) | set(own_values):
+        own, early = own_values.get(key), group_values.get(key)
+        merged[key] = own if own not in (None, False) else early
+    return RunOptions(
+        profile=merged.get("profile"),
+        output=merged.get("output"),
+        debug=bool(merged.get("debug")),
+        post=bool(merged.get("post")),
+        no_wait=bool(merged.get("no_wait")),
+        no_paginate=bool(merged.get("no_paginate")),
+        color=False if merged.get("no_color") else None,
+        compact=bool(merged.get("compact")),
+        wide=bool(merged.get("wide")),
+        query=merged.get("query"),
+    )
+
+
+def _api_command(name: str) -> click.Command:
+    def callback(words: tuple[str, ...], **own_values) -> None:
+        ctx = click.get_current_context()
+        options = _merge(ctx.obj or {}, own_values)
+        run_call([ctx.info_name, *words], options)
+
+    return click.Command(
+        name,
+        callback=callback,
+        params=[
+            *_global_options(),
+            click.Argument(["words"], nargs=-1, type=click.UNPROCESSED),
+        ],
+        context_settings={"ignore_unknown_options": True, "help_option_names": []},
+        add_help_option=False,
+    )
+
+
+class ApiGroup(click.Group):
+    """A group whose unknown commands are CloudStack APIs."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        builtin = super().get_command(ctx, cmd_name)
+        if builtin is not None:
+            return builtin
+        return _api_command(cmd_name)
+
+
+@click.group(cls=ApiGroup, context_settings=CONTEXT, params=_global_options())
+@click.version_option(__version__, "-V", "--version", prog_name="sscli")
+@click.pass_context
+def cli(ctx: click.Context, **values) -> None:
+    """Call any Apache CloudStack API: sscli API [key=value ...]
+
+    \b
+      sscli set profile mycloud
+      sscli set url https://cloud.example.com/client/api
+      sscli set apikey KEY
+      sscli set secretkey            (asks without echo)
+      sscli listZones
+      sscli listVirtualMachines state=Running filter=id,name -o csv
+      sscli list virtualmachines zoneid=...     (CloudMonkey grammar)
+      sscli help deployVirtualMachine
+
+    Options go before or after the API name. Exit codes are listed in the README.
+    """
+    ctx.obj = values
+
+
+def _options(ctx: click.Context) -> RunOptions:
+    root = ctx.find_root()
+    return _merge(root.obj or {}, {})
+
+
+@cli.command("set")
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.pass_context
+def set_command(ctx: click.Context, key: str | None, value: str | None) -> None:
+    """Show or change the current profile's settings.
+
+    \b
+      sscli set                       show the current profile (secrets masked)
+      sscli set profile NAME          switch to (or create) a profile
+      sscli set url URL | apikey K | secretkey [S] | username U | password [P]
+      sscli set domain D | output FORMAT | timeout SECONDS
+      sscli set verifycert true|false | asyncblock true|false | cafile PATH
+      sscli set signaturealgorithm HmacSHA1|HmacSHA512
+    """
+    chosen = _options(ctx).profile
+    if key is None:
+        _show_profile(chosen)
+        return
+    key = key.lower()
+    if key == "profile":
+        _switch_profile(value)
+        return
+    if value is None:
+        if key not in SECRET_SETTINGS:
+            raise UsageError(f"give a value: sscli set {key} VALUE")
+        value = click.prompt(f"{key}", hide_input=True, err=True)
+    name = config.set_value(key, value, profile=chosen)
+    shown = "(hidden)" if key in SECRET_SETTINGS else config.parse_setting(key, value)
+    click.echo(f"{key} = {shown} in profile {name!r}", err=True)
+
+
+def _switch_profile(name: str | None) -> None:
+    if not name:
+        raise UsageError("give a profile name: sscli set profile NAME")
+    created = config.switch_profile(name)
+    note = "Created and switched to" if created else "Switched to"
+    click.echo(f"{note} profile {name!r}", err=True)
+
+
+def _show_profile(chosen: str | None) -> None:
+    profile = config.resolve(profile=chosen)
+    click.echo(f"profile = {profile.name}")
+    for key, value in profile.masked().items():
+        if key != "name":
+            click.echo(f"{key} = {value}")
+
+
+@cli.command("profiles")
+def profiles_command() -> None:
+    """List the profiles; the current one is marked with *."""
+    current, names = config.profile_names()
+    if not names:
+        click.echo("No profiles yet; create one with: sscli set profile NAME", err=True)
+        return
+    for name in names:
+        click.echo(f"{'*' if name == current else ' '} {name}")
+
+
+@cli.command("wait")
+@click.argument("jobid")
+@click.pass_context
+def wait_command(ctx: click.Context, jobid: str) -> None:
+    """Wait for an async job that is already running, and show its result."""
+    from sscli.call import finish_job, output_format, show
+
+    options = _options(ctx)
+    profile = config.resolve(options.profile, options.output)
+    client = make_client(profile, options)
+    result = finish_job(client, {"jobid": jobid}, profile.timeout)
+    show(result, output_format(profile), options)
+
+
+@cli.command("help")
+@click.argument("topic", required=False)
+def help_command(topic: str | None) -> None:
+    """Describe an API (sscli help deployVirtualMachine) or list APIs by a word."""
+    from sscli.catalog import Catalog
+    from sscli.help import format_api_help, format_api_list
+
+    catalog = Catalog.load(_current_profile_name())
+    name = catalog.canonical(topic) if topic else None
+    if name:
+        click.echo(format_api_help(catalog.api(name)))
+    else:
+        click.echo(format_api_list(catalog, topic))
+
+
+def _current_profile_name() -> str | None:
+    try:
+        return config.resolve().name
+    except SscliError:  # help works without a usable profile
+        return None
+
+
+@cli.command("sync")
+@click.pass_context
+def sync_command(ctx: click.Context) -> None:
+    """Fetch the server's API list (listApis) and cache it for this profile."""
+    from sscli.catalog import sync
+
+    options = _options(ctx)
+    profile = config.resolve(options.profile)
+    count = sync(make_client(profile, options), profile.name)
+    click.echo(f"{count} APIs cached for profile {profile.name!r}", err=True)
+
+
+@cli.command("completion")
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion_command(shell: str) -> None:
+    """Print the shell completion script: eval "$(sscli completion bash)"."""
+    from sscli.completion import script
+
+    sys.stdout.write(script(shell))
+
+
+@cli.command("simulator")
+@click.option(
+    "--port",
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1; 0 picks a free one.",
+)
+@click.option(
+    "--vms", default=300, show_default=True, help="How many VMs the cloud holds."
+)
+@click.option(
+    "--page-size",
+    default=500,
+    show_default=True,
+    help="The server's default.page.size.",
+)
+def simulator_command(port: int, vms: int, page_size: int) -> None:
+    """Serve a local CloudStack-compatible API and save the profile 'simulator'."""
+    from sscli.simulator import Simulator, serve
+
+    sim = Simulator(port=port, vms=vms, default_page_size=page_size).start()
+    config.save_profile(
+        "simulator", {"url": sim.url, "apikey": sim.apikey, "secretkey": sim.secretkey}
+    )
+    click.echo(f"CloudStack simulator at {sim.url} with {vms} VMs", err=True)
+    click.echo(
+        "Saved profile 'simulator' (the secret key is kept there, not shown).", err=True
+    )
+    click.echo(
+        "Try: sscli -p simulator listZones    (Ctrl-C stops the server)", err=True
+    )
+    serve(sim)

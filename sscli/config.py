@@ -1,0 +1,384 @@
+"""Server profiles in a TOML file, and the one place settings are resolved.
+
+Precedence, for every setting: command-line flag, then environment variable, then
+the profile in config.toml, then the default below.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sscli.errors import ConfigError, UsageError
+
+CONFIG_DIR_ENV = "SSCLI_CONFIG_DIR"
+CACHE_DIR_ENV = "SSCLI_CACHE_DIR"
+CONFIG_FILE = "config.toml"
+DEFAULT_PROFILE = "default"
+OUTPUT_FORMATS = ("json", "table", "csv", "text", "column", "tsv")
+SECRET_KEYS = ("secretkey", "password")
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+# Environment variables for a single run; the cs-style names are accepted too.
+ENV_SETTINGS = {
+    "profile": ("SSCLI_PROFILE",),
+    "url": ("SSCLI_URL", "CLOUDSTACK_ENDPOINT"),
+    "apikey": ("SSCLI_APIKEY", "CLOUDSTACK_KEY"),
+    "secretkey": ("SSCLI_SECRETKEY", "CLOUDSTACK_SECRET"),
+    "output": ("SSCLI_OUTPUT",),
+}
+
+
+@dataclass
+class Profile:
+    name: str = DEFAULT_PROFILE
+    url: str = ""
+    apikey: str = ""
+    secretkey: str = ""
+    username: str = ""
+    password: str = ""
+    domain: str = "/"
+    output: str = ""  # empty: table on a terminal, json otherwise
+    timeout: int = 1800  # seconds an async job may take; also caps a read
+    verifycert: bool = True
+    asyncblock: bool = True
+    signaturealgorithm: str = "hmacsha1"
+    cafile: str = ""
+
+    def masked(self) -> dict[str, str]:
+        shown = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if field.name in SECRET_KEYS and value:
+                value = "********"
+            elif field.name == "apikey" and value:
+                value = value[:6] + "…" if len(value) > 6 else "…"
+            shown[field.name] = value
+        return shown
+
+
+# -- where the files live ---------------------------------------------------------
+
+
+def config_dir() -> Path:
+    moved = os.environ.get(CONFIG_DIR_ENV)
+    if moved:
+        return Path(moved)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("sscli"))
+
+
+def cache_dir() -> Path:
+    moved = os.environ.get(CACHE_DIR_ENV)
+    if moved:
+        return Path(moved)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("sscli"))
+
+
+def config_path() -> Path:
+    return config_dir() / CONFIG_FILE
+
+
+# -- validating one value -----------------------------------------------------------
+
+
+def _parse_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("true", "yes", "1", "on"):
+        return True
+    if lowered in ("false", "no", "0", "off"):
+        return False
+    raise UsageError(f"expected true or false, got {value!r}")
+
+
+def _parse_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"not an http(s) URL: {value!r} (like https://cloud.example.com/client/api)"
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise UsageError(f"bad port in URL {value!r}") from None
+    return value.strip()
+
+
+def _parse_timeout(value: str) -> int:
+    try:
+        seconds = int(value)
+    except ValueError:
+        raise UsageError(f"timeout is whole seconds, got {value!r}") from None
+    if seconds <= 0:
+        raise UsageError(f"timeout must be positive, got {value!r}")
+    return seconds
+
+
+def _parse_output(value: str) -> str:
+    lowered = value.strip().lower()
+    if lowered not in OUTPUT_FORMATS:
+        raise UsageError(
+            f"unknown output {value!r}; choose one of {', '.join(OUTPUT_FORMATS)}"
+        )
+    return lowered
+
+
+def _parse_token(value: str) -> str:
+    if not value or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise UsageError("must be non-empty, without spaces or control characters")
+    return value
+
+
+def _parse_algorithm(value: str) -> str:
+    lowered = value.strip().lower()
+    if lowered not in ("hmacsha1", "hmacsha512"):
+        raise UsageError(f"signaturealgorithm is HmacSHA1 or HmacSHA512, got {value!r}")
+    return lowered
+
+
+def _parse_cafile(value: str) -> str:
+    if value and not Path(value).expanduser().is_file():
+        raise UsageError(f"no such CA bundle file: {value!r}")
+    return str(Path(value).expanduser()) if value else ""
+
+
+def _parse_text(value: str) -> str:
+    return value
+
+
+SETTINGS = {
+    "url": _parse_url,
+    "apikey": _parse_token,
+    "secretkey": _parse_token,
+    "username": _parse_text,
+    "password": _parse_text,
+    "domain": _parse_text,
+    "output": _parse_output,
+    "timeout": _parse_timeout,
+    "verifycert": _parse_bool,
+    "asyncblock": _parse_bool,
+    "signaturealgorithm": _parse_algorithm,
+    "cafile": _parse_cafile,
+}
+
+
+def parse_setting(key: str, value: str):
+    parser = SETTINGS.get(key)
+    if parser is None:
+        known = ", ".join(["profile", *SETTINGS])
+        raise UsageError(f"unknown setting {key!r}; known settings: {known}")
+    try:
+        return parser(value)
+    except UsageError as err:
+        raise UsageError(f"bad value for {key}: {err}") from None
+
+
+def check_profile_name(name: str) -> str:
+    if not PROFILE_NAME.match(name):
+        raise UsageError(
+            f"bad profile name {name!r}: use letters, digits, '.', '_' or '-'"
+        )
+    return name
+
+
+# -- reading and writing the file ----------------------------------------------------
+
+
+def _toml_loads(text: str) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    return tomllib.loads(text)
+
+
+def load_file(path: Path | None = None) -> dict:
+    """The config file as a dict; {} when it does not exist yet."""
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read config file {path}: {err}") from None
+    try:
+        data = _toml_loads(text)
+    except ValueError as err:  # TOMLDecodeError names the line and column
+        raise ConfigError(
+            f"config file {path} is not valid TOML: {err}; "
+            "fix or remove that line (sscli will not overwrite it)"
+        ) from None
+    if not isinstance(data.get("profiles", {}), dict):
+        raise ConfigError(f"config file {path}: 'profiles' must be a table")
+    return data
+
+
+def _write_file(path: Path, data: dict) -> None:
+    """Write atomically: temporary file in the same dir, fsync, rename."""
+    import tomli_w
+
+    text = tomli_w.dumps(data)
+    handle, tmp_name = tempfile.mkstemp(prefix=".config.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as tmp:
+            os.fchmod(tmp.fileno(), 0o600)
+            tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def ensure_private_dir(directory: Path) -> None:
+    if not directory.exists():
+        directory.mkdir(parents=True, mode=0o700, exist_ok=True)
+        os.chmod(directory, 0o700)
+
+
+@contextlib.contextmanager
+def _locked(directory: Path):
+    """Serialise read-modify-write so concurrent `set`s all land."""
+    ensure_private_dir(directory)
+    lock_path = directory / ".config.lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            fcntl = None
+        if fcntl:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def update_file(change) -> dict:
+    """Apply change(data) to the config file under a lock and write it back."""
+    path = config_path()
+    with _locked(path.parent):
+        data = load_file(path)
+        change(data)
+        _write_file(path, data)
+    return data
+
+
+# -- the operations behind `sscli set` -------------------------------------------------
+
+
+def current_profile_name(data: dict) -> str:
+    return data.get("current_profile") or DEFAULT_PROFILE
+
+
+def switch_profile(name: str) -> bool:
+    """Make `name` current; return True when it did not exist before."""
+    check_profile_name(name)
+    created = []
+
+    def change(data: dict) -> None:
+        profiles = data.setdefault("profiles", {})
+        if name not in profiles:
+            profiles[name] = {}
+            created.append(name)
+        data["current_profile"] = name
+
+    update_file(change)
+    return bool(created)
+
+
+def set_value(key: str, raw: str, profile: str | None = None) -> str:
+    """Validate and store one setting; return the profile it went into."""
+    value = parse_setting(key, raw)
+    target = []
+
+    def change(data: dict) -> None:
+        name = profile or current_profile_name(data)
+        data.setdefault("current_profile", name)
+        data.setdefault("profiles", {}).setdefault(name, {})[key] = value
+        target.append(name)
+
+    update_file(change)
+    return target[0]
+
+
+def save_profile(name: str, values: dict, make_current: bool = False) -> None:
+    check_profile_name(name)
+
+    def change(data: dict) -> None:
+        data.setdefault("profiles", {}).setdefault(name, {}).update(values)
+        if make_current or "current_profile" not in data:
+            data["current_profile"] = name
+
+    update_file(change)
+
+
+def profile_names() -> tuple[str, list[str]]:
+    data = load_file()
+    return current_profile_name(data), sorted(data.get("profiles", {}))
+
+
+# -- resolving the settings of one run -------------------------------------------------
+
+
+def _from_env(key: str, env) -> str | None:
+    for variable in ENV_SETTINGS.get(key, ()):
+        if env.get(variable):
+            return env[variable]
+    return None
+
+
+def resolve(profile: str | None = None, output: str | None = None, env=None) -> Profile:
+    """The settings for this run: flag, then environment, then profile, then default."""
+    env = os.environ if env is None else env
+    data = load_file()
+    profiles = data.get("profiles", {})
+
+    name = profile or _from_env("profile", env) or current_profile_name(data)
+    stored = profiles.get(name)
+    if stored is None and (profile or _from_env("profile", env)):
+        known = ", ".join(sorted(profiles)) or "none yet"
+        raise ConfigError(f"no profile named {name!r} (profiles: {known})")
+
+    resolved = Profile(name=name)
+    for key, value in (stored or {}).items():
+        if key in SETTINGS:
+            setattr(resolved, key, _stored_value(key, value, name))
+    for key in ("url", "apikey", "secretkey", "output"):
+        from_env = _from_env(key, env)
+        if from_env:
+            setattr(resolved, key, parse_setting(key, from_env))
+    if output:
+        resolved.output = parse_setting("output", output)
+    return resolved
+
+
+def _stored_value(key: str, value, profile: str):
+    """Values in the file are checked like typed ones: a hand edit can be wrong."""
+    try:
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        return parse_setting(key, str(value))
+    except UsageError as err:
+        raise ConfigError(f"{config_path()}: profile {profile!r}: {err}") from None
