@@ -112,7 +112,7 @@ def _options(ctx: click.Context) -> RunOptions:
     return _merge(root.obj or {}, {})
 
 
-@cli.command("set")
+@cli.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("key", required=False)
 @click.argument("value", required=False)
 @click.pass_context
@@ -229,34 +229,53 @@ def completion_command(shell: str) -> None:
 
 
 @cli.command("simulator")
+@click.option("--port", default=0, help="Port on 127.0.0.1; 0 picks a free one.")
+@click.option("--vms", default=300, show_default=True, help="VMs in the cloud.")
 @click.option(
-    "--port",
-    default=0,
-    show_default=True,
-    help="Port on 127.0.0.1; 0 picks a free one.",
+    "--page-size", default=500, show_default=True, help="The default.page.size."
 )
-@click.option(
-    "--vms", default=300, show_default=True, help="How many VMs the cloud holds."
-)
-@click.option(
-    "--page-size",
-    default=500,
-    show_default=True,
-    help="The server's default.page.size.",
-)
-def simulator_command(port: int, vms: int, page_size: int) -> None:
-    """Serve a local CloudStack-compatible API and save the profile 'simulator'."""
+@click.option("--detach", is_flag=True, help="Run in the background and return.")
+@click.option("--stop", is_flag=True, help="Stop the one started with --detach.")
+@click.option("--ready-file", hidden=True, help="Written once serving (--detach).")
+def simulator_command(
+    port: int, vms: int, page_size: int, detach: bool, stop: bool, ready_file: str
+) -> None:
+    """Serve a local CloudStack-compatible API and save the profile 'simulator'.
+
+    \b
+      sscli simulator                 serve until Ctrl-C
+      sscli simulator --detach        serve in the background
+      sscli -p simulator listZones    then call it like any cloud
+      sscli simulator --stop
+    """
+    from sscli import simulator_process
+
+    if stop:
+        simulator_process.stop()
+        click.echo("Simulator stopped.", err=True)
+        return
+    if detach:
+        url = simulator_process.start_detached(port, vms, page_size)
+        _announce_simulator(url, vms, "sscli simulator --stop stops it")
+        return
+
     from sscli.simulator import Simulator, serve
 
     sim = Simulator(port=port, vms=vms, default_page_size=page_size).start()
     config.save_profile(
         "simulator", {"url": sim.url, "apikey": sim.apikey, "secretkey": sim.secretkey}
     )
-    click.echo(f"CloudStack simulator at {sim.url} with {vms} VMs", err=True)
-    click.echo(
-        "Saved profile 'simulator' (the secret key is kept there, not shown).", err=True
-    )
-    click.echo(
-        "Try: sscli -p simulator listZones    (Ctrl-C stops the server)", err=True
-    )
+    if ready_file:
+        simulator_process.mark_ready(ready_file, sim.url)
+    _announce_simulator(sim.url, vms, "Ctrl-C stops it")
     serve(sim)
+
+
+def _announce_simulator(url: str, vms: int, how_to_stop: str) -> None:
+    click.echo(
+        f"CloudStack simulator at {url} with {vms} VMs; {how_to_stop}.", err=True
+    )
+    click.echo(
+        "Saved profile 'simulator' (its secret key is kept there, not shown).", err=True
+    )
+    click.echo("Try: sscli -p simulator listZones", err=True)

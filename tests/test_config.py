@@ -1,0 +1,181 @@
+"""Profiles: `sscli set`, the TOML file, and the precedence of settings."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from sscli import config
+from sscli.errors import ConfigError, ExitCode
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_set_profile_creates_and_says_so(sscli):
+    result = sscli("set", "profile", "mycloud")
+    assert result.code == 0
+    assert "Created and switched to profile 'mycloud'" in result.err
+    assert sscli("set", "profile", "mycloud").err.startswith("Switched to profile")
+
+
+def test_set_writes_private_file_in_private_dir(sscli):
+    assert sscli("set", "url", "https://cloud.example.com/client/api").code == 0
+    path = config.config_path()
+    assert mode(path) == 0o600
+    assert mode(path.parent) == 0o700
+    assert 'url = "https://cloud.example.com/client/api"' in path.read_text()
+
+
+def test_set_alone_shows_profile_with_secrets_masked(sscli):
+    sscli("set", "apikey", "APIKEY1234567")
+    sscli("set", "secretkey", "TOPSECRETVALUE")
+    sscli("set", "password", "hunter2hunter2")
+    result = sscli("set")
+    assert result.code == 0
+    assert "TOPSECRETVALUE" not in result.out + result.err
+    assert "hunter2hunter2" not in result.out + result.err
+    assert "APIKEY1234567" not in result.out
+    assert "secretkey = ********" in result.out
+
+
+def test_setting_a_secret_never_echoes_it(sscli):
+    result = sscli("set", "secretkey", "TOPSECRETVALUE")
+    assert "TOPSECRETVALUE" not in result.out + result.err
+    assert "(hidden)" in result.err
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("url", "ftp://x", "not an http(s) URL"),
+        ("url", "cloud.example.com", "not an http(s) URL"),
+        ("timeout", "soon", "timeout is whole seconds"),
+        ("timeout", "-5", "timeout must be positive"),
+        ("output", "yaml", "unknown output"),
+        ("verifycert", "maybe", "expected true or false"),
+        ("asyncblock", "2", "expected true or false"),
+        ("apikey", "has space", "without spaces"),
+        ("colour", "red", "unknown setting 'colour'"),
+    ],
+)
+def test_bad_value_changes_nothing_and_says_why(sscli, key, value, message):
+    sscli("set", "timeout", "60")
+    before = config.config_path().read_text()
+    result = sscli("set", key, value)
+    assert result.code == ExitCode.USAGE
+    assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert config.config_path().read_text() == before
+
+
+def test_bad_profile_name_is_refused(sscli):
+    result = sscli("set", "profile", "../etc")
+    assert result.code == ExitCode.USAGE
+    assert "bad profile name" in result.err
+    assert not config.config_path().exists()
+
+
+def test_profiles_lists_and_marks_current(sscli):
+    sscli("set", "profile", "one")
+    sscli("set", "profile", "two")
+    result = sscli("profiles")
+    assert result.out.splitlines() == ["  one", "* two"]
+
+
+def test_values_are_typed_in_the_file(sscli):
+    sscli("set", "timeout", "90")
+    sscli("set", "verifycert", "FALSE")
+    data = config.load_file()
+    profile = data["profiles"][data["current_profile"]]
+    assert profile["timeout"] == 90
+    assert profile["verifycert"] is False
+
+
+def test_precedence_flag_then_env_then_profile_then_default(monkeypatch):
+    config.save_profile("p1", {"url": "http://p1.example/client/api",
+                               "output": "csv"}, make_current=True)
+    config.save_profile("p2", {"url": "http://p2.example/client/api"})
+    assert config.resolve().url == "http://p1.example/client/api"
+    assert config.resolve().timeout == 1800  # default
+
+    monkeypatch.setenv("SSCLI_PROFILE", "p2")
+    assert config.resolve().name == "p2"
+    assert config.resolve(profile="p1").name == "p1"  # flag beats env
+
+    monkeypatch.setenv("SSCLI_URL", "http://env.example/client/api")
+    assert config.resolve().url == "http://env.example/client/api"  # env beats profile
+
+    monkeypatch.setenv("SSCLI_OUTPUT", "text")
+    assert config.resolve(profile="p1").output == "text"  # env beats profile
+    assert config.resolve(profile="p1", output="tsv").output == "tsv"  # flag beats env
+
+
+def test_cs_environment_variables_work():
+    env = {
+        "CLOUDSTACK_ENDPOINT": "https://cs.example/client/api",
+        "CLOUDSTACK_KEY": "k",
+        "CLOUDSTACK_SECRET": "s",
+    }
+    profile = config.resolve(env=env)
+    assert (profile.url, profile.apikey, profile.secretkey) == (
+        "https://cs.example/client/api", "k", "s"
+    )
+
+
+def test_unknown_profile_flag_is_an_error(sscli):
+    sscli("set", "profile", "real")
+    result = sscli("-p", "nosuch", "listZones")
+    assert result.code == ExitCode.CONFIG
+    assert "no profile named 'nosuch'" in result.err
+
+
+def test_corrupt_config_names_file_and_line_and_is_not_overwritten(sscli):
+    path = config.config_path()
+    path.parent.mkdir(parents=True)
+    path.write_text('current_profile = "a"\n[profiles.a]\nurl = "http://x\n')
+    result = sscli("set", "timeout", "5")
+    assert result.code == ExitCode.CONFIG
+    assert str(path) in result.err
+    assert "line 3" in result.err
+    assert path.read_text().endswith('url = "http://x\n')
+
+
+def test_hand_edited_bad_value_is_reported_with_profile():
+    path = config.config_path()
+    path.parent.mkdir(parents=True)
+    path.write_text('current_profile = "a"\n[profiles.a]\ntimeout = "soon"\n')
+    with pytest.raises(ConfigError, match="profile 'a': bad value for timeout"):
+        config.resolve()
+
+
+def test_ten_concurrent_sets_all_land():
+    keys = ["url", "apikey", "secretkey", "username", "password", "domain",
+            "output", "timeout", "verifycert", "asyncblock"]
+    values = ["http://h.example/client/api", "k1", "s1", "u1", "p1", "/d1",
+              "csv", "42", "false", "false"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "sscli", "set", key, value],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for key, value in zip(keys, values)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    profile = config.resolve()
+    assert profile.url == values[0]
+    assert (profile.apikey, profile.secretkey, profile.username) == ("k1", "s1", "u1")
+    assert (profile.password, profile.domain, profile.output) == ("p1", "/d1", "csv")
+    assert profile.timeout == 42
+    assert profile.verifycert is False and profile.asyncblock is False
+    leftovers = [p.name for p in config.config_dir().iterdir()
+                 if p.name.startswith(".config.") and p.name != ".config.lock"]
+    assert leftovers == []
