@@ -1,0 +1,247 @@
+"""Catalog: resolve an API name, check parameters before sending, details for help.
+
+A call reads only the compact index (index.py) and parses the params of the one
+API it calls; descriptions and response fields are read only for help (api()).
+The catalog is the profile's synced one (`sscli sync`), else the bundled 4.18.
+"""
+
+from __future__ import annotations
+
+from sscli.catalog import store
+from sscli.catalog.index import (
+    NO_LIST_API,
+    ParamSpec,
+    line_is_async,
+    parse_index,
+    parse_params,
+)
+from sscli.errors import ConfigError, UsageError
+
+INTEGER_TYPES = ("integer", "long", "short")
+BOOLEAN_TYPE = "boolean"
+BOOLEAN_VALUES = ("true", "false")
+# The client adds these to every request; they are never "unknown".
+PROTOCOL_PARAMS = frozenset(
+    {
+        "apikey",
+        "command",
+        "expires",
+        "response",
+        "sessionkey",
+        "signature",
+        "signatureversion",
+    }
+)
+MAX_SUGGESTIONS = 3
+
+
+class Catalog:
+    def __init__(self, source: str, lines: dict[str, str], full_path: str):
+        self.source = source
+        self.full_path = full_path
+        self._lines = lines
+        self._params: dict[str, dict[str, ParamSpec]] = {}
+        self._lowered: dict[str, str] | None = None
+        self._entries: dict[str, dict] | None = None
+
+    @classmethod
+    def load(cls, profile_name: str | None = None) -> Catalog:
+        """The profile's synced catalog, else the bundled one."""
+        if profile_name:
+            index_path, full_path = store.profile_paths(profile_name)
+            parsed = parse_index(store.read_text(index_path))
+            if parsed:
+                return cls(*parsed, full_path)
+        parsed = parse_index(store.read_text(store.BUNDLED_INDEX))
+        if parsed is None:
+            raise ConfigError(
+                f"the bundled API catalog {store.BUNDLED_INDEX} is missing or "
+                "damaged; reinstall sscli"
+            )
+        return cls(*parsed, store.BUNDLED_FULL)
+
+    # -- names ---------------------------------------------------------------
+
+    def names(self) -> list[str]:
+        return list(self._lines)
+
+    def canonical(self, name: str) -> str | None:
+        if name in self._lines:
+            return name
+        if self._lowered is None:
+            self._lowered = {known.lower(): known for known in self._lines}
+        return self._lowered.get(name.lower())
+
+    def resolve(self, words: list[str]) -> tuple[str, list[str]]:
+        """The API named by the first word, or by two (`list virtualmachines`)."""
+        if not words:
+            raise UsageError("no API given; see `sscli help` for the list")
+        found = self.canonical(words[0])
+        if found:
+            return found, list(words[1:])
+        if len(words) > 1 and "=" not in words[1]:
+            found = self.canonical(words[0] + words[1])
+            if found:
+                return found, list(words[2:])
+        raise UsageError(self._unknown_api_message(words))
+
+    def _unknown_api_message(self, words: list[str]) -> str:
+        typed, wanted = words[0], words[0]
+        if len(words) > 1 and "=" not in words[1] and self._is_verb(words[0]):
+            typed, wanted = f"{words[0]} {words[1]}", words[0] + words[1]
+        candidates = closest_names(wanted, self.names())
+        if candidates:
+            return f"Unknown API {typed!r}; did you mean {_either(candidates)}?"
+        return (
+            f"Unknown API {typed!r}; see `sscli help` for the list "
+            "(or `sscli sync` if the cloud is newer than the catalog)"
+        )
+
+    def _is_verb(self, word: str) -> bool:
+        """True for `list` in `list virtualmachnes`: some API starts with it."""
+        lowered = word.lower()
+        return any(
+            name.lower().startswith(lowered)
+            and name[len(word) : len(word) + 1].isupper()
+            for name in self._lines
+        )
+
+    def is_async(self, name: str) -> bool:
+        return line_is_async(self._lines[self._known(name)])
+
+    def _known(self, name: str) -> str:
+        found = self.canonical(name)
+        if found is None:
+            raise UsageError(self._unknown_api_message([name]))
+        return found
+
+    # -- parameters ------------------------------------------------------------
+
+    def params(self, name: str) -> dict[str, ParamSpec]:
+        """{param: (type, required, list API or "-")} of one API."""
+        name = self._known(name)
+        if name not in self._params:
+            self._params[name] = parse_params(self._lines[name])
+        return self._params[name]
+
+    def related_list_api(self, api_name: str, param: str) -> str | None:
+        """The list API whose ids fill `param` of `api_name`, from `related`."""
+        spec = self._param_spec(self.params(api_name), param)
+        if spec is None or spec[2] == NO_LIST_API:
+            return None
+        return spec[2]
+
+    @staticmethod
+    def _param_spec(specs: dict, param: str):
+        base = param.split("[", 1)[0]
+        if base in specs:
+            return specs[base]
+        lowered = base.lower()
+        for name, spec in specs.items():
+            if name.lower() == lowered:
+                return spec
+        return None
+
+    def check(self, name: str, params: dict[str, str]) -> list[str]:
+        """Raise UsageError for what the server would refuse; return warnings.
+
+        Booleans are normalised to lower case in `params` (CloudStack reads them
+        case-insensitively, so nothing changes for the server).
+        """
+        name = self._known(name)
+        specs = self.params(name)
+        self._check_required(name, specs, params)
+        warnings = []
+        for key, value in params.items():
+            spec = specs.get(key.split("[", 1)[0])
+            if spec is None:
+                warning = self._unknown_param_warning(name, specs, key)
+                if warning:
+                    warnings.append(warning)
+                continue
+            params[key] = _checked_value(name, key, spec[0], value)
+        return warnings
+
+    @staticmethod
+    def _check_required(name: str, specs: dict, params: dict[str, str]) -> None:
+        given = {key.split("[", 1)[0].lower() for key in params}
+        missing = [
+            param
+            for param, (_, required, _) in sorted(specs.items())
+            if required and param.lower() not in given
+        ]
+        if missing:
+            raise UsageError(
+                f"{name} needs {', '.join(missing)}; add them as name=value "
+                f"(see `sscli {name} -h`)"
+            )
+
+    @staticmethod
+    def _unknown_param_warning(name: str, specs: dict, key: str) -> str | None:
+        base = key.split("[", 1)[0]
+        if base.lower() in PROTOCOL_PARAMS:
+            return None
+        candidates = closest_names(base, list(specs))
+        if candidates:
+            hint = f"did you mean {_either(candidates)}?"
+        else:
+            hint = f"sending it anyway (see `sscli {name} -h`)"
+        return f"unknown parameter {key!r} for {name}; {hint}"
+
+    # -- help ----------------------------------------------------------------
+
+    def api(self, name: str):
+        """Everything about one API (an Api from details.py), for help."""
+        from sscli.catalog.details import api_from_entry
+
+        name = self._known(name)
+        entry = self._full_entries().get(name)
+        if entry is None:
+            raise ConfigError(
+                f"the catalog file {self.full_path} lacks {name}; "
+                "run `sscli sync` to fetch it again"
+            )
+        return api_from_entry(entry)
+
+    def _full_entries(self) -> dict[str, dict]:
+        if self._entries is None:
+            self._entries = {
+                entry["name"]: entry
+                for entry in store.read_full(self.full_path).get("api", [])
+                if isinstance(entry, dict) and "name" in entry
+            }
+        return self._entries
+
+
+def _checked_value(api: str, key: str, kind: str, value: str) -> str:
+    # Empty values pass: the server ignores them, and `key=` is how to send one.
+    if not value:
+        return value
+    if kind in INTEGER_TYPES and not _is_integer(value):
+        raise UsageError(f"{api}: {key} must be a whole number, got {value!r}")
+    if kind == BOOLEAN_TYPE:
+        lowered = value.lower()
+        if lowered not in BOOLEAN_VALUES:
+            raise UsageError(f"{api}: {key} must be true or false, got {value!r}")
+        return lowered
+    return value
+
+
+def _is_integer(value: str) -> bool:
+    digits = value[1:] if value[:1] in "+-" else value
+    return digits.isascii() and digits.isdigit()
+
+
+def closest_names(word: str, choices: list[str]) -> list[str]:
+    """Up to three names like `word`, compared case-insensitively."""
+    import difflib
+
+    lowered = {choice.lower(): choice for choice in choices}
+    matches = difflib.get_close_matches(word.lower(), list(lowered), MAX_SUGGESTIONS)
+    return [lowered[match] for match in matches]
+
+
+def _either(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} or {names[-1]}"

@@ -1,0 +1,32 @@
+"""Regenerate the bundled catalog index from the bundled listApis answer.
+
+    python tools/build_catalog.py
+
+Run it after replacing sscli/data/listApis-*.json.gz; tests/test_catalog.py
+fails while the committed index is out of date.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sscli.catalog import read_full, store  # noqa: E402
+from sscli.catalog.build import build_index  # noqa: E402
+
+BUNDLED_SOURCE = "bundled CloudStack 4.18"
+
+
+def main() -> int:
+    apis = read_full(store.BUNDLED_FULL)["api"]
+    index = build_index(apis, BUNDLED_SOURCE)
+    Path(store.BUNDLED_INDEX).write_text(index, encoding="utf-8")
+    print(f"{store.BUNDLED_INDEX}: {len(apis)} APIs, {len(index)} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
