@@ -1,0 +1,213 @@
+"""The HTTP side: a threaded server on 127.0.0.1, fault injection, the request log.
+
+with Simulator(vms=10) as sim:
+    ...  # sim.url, sim.apikey, sim.secretkey, sim.requests, sim.state
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from .auth import Sessions
+from .build import build_cloud
+from .dispatch import Request, answer_request
+from .wire import Answer, parse_params
+
+HOST = "127.0.0.1"
+API_PATH = "/client/api"
+IDLE_CONNECTION_SECONDS = 30  # how long a kept-alive connection may sit unused
+NOT_FOUND_PAGE = (
+    "<html><head><title>Error 404 Not Found</title></head>"
+    "<body><h2>HTTP ERROR 404</h2><p>Problem accessing {path}. "
+    "Reason: Not Found</p></body></html>"
+)
+
+
+@dataclass
+class RequestRecord:
+    """One request as the server saw it; status None: the connection was dropped."""
+
+    method: str
+    path: str
+    query: str
+    body: str
+    params: dict[str, str]
+    headers: dict[str, str]
+    status: int | None
+
+
+class Simulator:
+    def __init__(
+        self,
+        port: int = 0,
+        vms: int = 300,
+        apikey: str | None = None,
+        secretkey: str | None = None,
+        default_page_size: int = 500,
+        job_seconds: float = 0.5,
+        seed: int = 1,
+        password: str = "password",
+        algorithms: tuple[str, ...] = ("sha1",),
+    ):
+        self.port = port
+        self.apikey = apikey or secrets.token_urlsafe(32)
+        self.secretkey = secretkey or secrets.token_urlsafe(48)
+        self.password = password
+        self.algorithms = algorithms
+        self.default_page_size = default_page_size
+        self.job_seconds = job_seconds
+        self.state = build_cloud(vms, seed)
+        self.sessions = Sessions()
+        self.requests: list[RequestRecord] = []
+        self.lock = threading.RLock()
+        # Faults, settable while the server runs.
+        self.drop_connections = 0
+        self.repeat_page = False
+        self.fail_status: int | None = None
+        self.fail_body = ""
+        self.delay_seconds = 0.0
+        self.fail_jobs = False
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}{API_PATH}"
+
+    def start(self) -> Simulator:
+        server = ThreadingHTTPServer((HOST, self.port), SimulatorHandler)
+        server.daemon_threads = True
+        server.simulator = self  # type: ignore[attr-defined]
+        self.port = server.server_address[1]
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, name="sscli-simulator", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        self._thread = None
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()
+
+    def clear_requests(self) -> None:
+        with self.lock:
+            self.requests.clear()
+
+    def take_drop(self) -> bool:
+        with self.lock:
+            if self.drop_connections > 0:
+                self.drop_connections -= 1
+                return True
+            return False
+
+    def answer(self, method: str, path: str, pairs: list, cookies: dict) -> Answer:
+        if self.fail_status is not None:
+            return raw_answer(self.fail_status, self.fail_body)
+        if path != API_PATH:
+            return raw_answer(404, NOT_FOUND_PAGE.format(path=path))
+        with self.lock:
+            self.state.settle_jobs()
+            return answer_request(self, Request(method, pairs, cookies))
+
+    def record(self, record: RequestRecord) -> None:
+        with self.lock:
+            self.requests.append(record)
+
+
+def raw_answer(status: int, body: str) -> Answer:
+    kind = "text/html" if body.lstrip().startswith("<") else "text/plain"
+    return Answer(status, body.encode("utf-8"), f"{kind}; charset=UTF-8")
+
+
+def serve(sim: Simulator) -> None:
+    """Serve until Ctrl-C; starts the simulator if start() was not called."""
+    if sim._thread is None:
+        sim.start()
+    try:
+        while sim._thread is not None and sim._thread.is_alive():
+            sim._thread.join(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+
+
+class SimulatorHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as clients' sessions expect
+    disable_nagle_algorithm = True  # headers and body go out in separate writes
+    timeout = IDLE_CONNECTION_SECONDS
+    server_version = "sscli-simulator"
+
+    def do_GET(self) -> None:  # noqa: N802  (the name http.server calls)
+        self.handle_api()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.handle_api()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: request lines carry apikeys and signatures."""
+
+    def handle_api(self) -> None:
+        sim: Simulator = self.server.simulator  # type: ignore[attr-defined]
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        parts = urlsplit(self.path)
+        pairs = parse_params(parts.query, body, self.headers.get("Content-Type", ""))
+        record = RequestRecord(
+            self.command,
+            parts.path,
+            parts.query,
+            body,
+            dict(reversed(pairs)),
+            dict(self.headers.items()),
+            None,
+        )
+        if sim.take_drop():
+            self.close_connection = True
+            sim.record(record)
+            return
+        if sim.delay_seconds:
+            time.sleep(sim.delay_seconds)
+        answer = sim.answer(self.command, parts.path, pairs, self.read_cookies())
+        record.status = answer.status
+        sim.record(record)
+        self.send_answer(answer)
+
+    def read_cookies(self) -> dict[str, str]:
+        cookie = SimpleCookie()
+        try:
+            cookie.load(self.headers.get("Cookie", ""))
+        except CookieError:
+            return {}
+        return {name: morsel.value for name, morsel in cookie.items()}
+
+    def send_answer(self, answer: Answer) -> None:
+        # CloudStack's own codes (431, 530, ...) go out with the number as reason.
+        reason = None if answer.status < 430 else str(answer.status)
+        try:
+            self.send_response(answer.status, reason)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(answer.body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (e.g. its timeout)
