@@ -1,0 +1,201 @@
+"""Help for APIs as plain text that fits an 80-column terminal.
+
+`sscli help deployVirtualMachine` and `sscli deployVirtualMachine -h` show one
+API (format_api_help); `sscli help` and `sscli help WORD` list the APIs grouped
+by verb (format_api_list). No rich here: help should appear at once.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from sscli.errors import UsageError
+
+NAME_COLUMN_MAX = 20  # longer names get the description on the next line
+LIST_CELL = 26  # names in a listing: three to a row, long ones take two cells
+TYPE_COLUMN = 8  # "boolean", "integer" and a space
+INDENT = "  "
+NESTED_INDENT = "  "
+VERB_ORDER = ("list", "create", "delete", "update")
+OTHER_VERBS = "other"
+SMALL_GROUP = 3  # verbs with fewer APIs than this are listed under "other"
+
+
+def help_for(catalog, words: list[str], width: int = 80) -> str:
+    """`sscli help [WORDS]`: one API when the words name one, else a listing."""
+    if words:
+        try:
+            command, rest = catalog.resolve(words)
+        except UsageError:
+            command, rest = None, words
+        if command and not rest:
+            return format_api_help(catalog.api(command), width)
+    return format_api_list(catalog, " ".join(words) or None, width)
+
+
+# -- one API ----------------------------------------------------------------------
+
+
+def format_api_help(api, width: int = 80) -> str:
+    """Description, async or not, parameters and response fields of one API."""
+    parts = [_title(api), *_wrap(api.description, width, "")]
+    parts += ["", _usage(api, width)]
+    parts += _param_section("Required parameters", api.required, width)
+    parts += _param_section("Optional parameters", api.optional, width)
+    parts += _response_section(api.response, width)
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _title(api) -> str:
+    kind = "async: sscli waits for the job" if api.isasync else "sync"
+    since = f", since {api.since}" if api.since else ""
+    return f"{api.name} ({kind}{since})"
+
+
+def _usage(api, width: int) -> str:
+    words = [f"{param.name}={param.type.upper()}" for param in api.required]
+    if api.optional:
+        words.append("[name=value ...]")
+    return textwrap.fill(
+        " ".join(["Usage: sscli", api.name, *words]),
+        width,
+        subsequent_indent="         ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _param_section(title: str, params: list, width: int) -> list[str]:
+    if not params:
+        return []
+    column = _name_column(param.name for param in params)
+    lines = ["", f"{title}:"]
+    for param in params:
+        text = param.description
+        if param.since:
+            text = f"{text} (since {param.since})".strip()
+        lines += _row(param.name, param.type, text, column, width, INDENT)
+    return lines
+
+
+def _response_section(fields: list, width: int) -> list[str]:
+    if not fields:
+        return []
+    return ["", "Response fields:", *_field_rows(fields, width, INDENT)]
+
+
+def _field_rows(fields: list, width: int, indent: str) -> list[str]:
+    column = _name_column(field.name for field in fields)
+    lines = []
+    for field in fields:
+        lines += _row(field.name, field.type, field.description, column, width, indent)
+        if field.fields:
+            lines += _field_rows(field.fields, width, indent + NESTED_INDENT)
+    return lines
+
+
+def _name_column(names) -> int:
+    return min(max((len(name) for name in names), default=0), NAME_COLUMN_MAX) + 2
+
+
+def _row(name: str, kind: str, text: str, column: int, width: int, indent: str):
+    """`name  type  description`, the description wrapped under itself."""
+    hanging = " " * (len(indent) + column + TYPE_COLUMN)
+    if len(name) > column - 2:
+        lead = " " * (len(indent) + column) + kind.ljust(TYPE_COLUMN)
+        return [f"{indent}{name}", *_wrap(text or "-", width, hanging, lead)]
+    lead = f"{indent}{name.ljust(column)}{kind.ljust(TYPE_COLUMN)}"
+    return _wrap(text or "-", width, hanging, lead)
+
+
+def _wrap(text: str, width: int, indent: str, first: str | None = None) -> list[str]:
+    if not text:
+        return []
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+    )
+
+
+# -- many APIs ----------------------------------------------------------------------
+
+
+def format_api_list(catalog, word: str | None = None, width: int = 80) -> str:
+    """The APIs grouped by verb; with `word`, only names containing it."""
+    names = catalog.names()
+    if word:
+        names = _matching(names, word)
+        if not names:
+            raise UsageError(
+                f"no API name contains {word!r}; see `sscli help` for all of them"
+            )
+    groups = _group_by_verb(names)
+    lines = [_list_header(catalog, names, word)]
+    for verb in _verb_order(groups):
+        lines += ["", f"{verb} ({len(groups[verb])})"]
+        lines += _columns(groups[verb], width)
+    lines += ["", "Details of one: sscli help NAME   or   sscli NAME -h"]
+    return "\n".join(lines) + "\n"
+
+
+def _matching(names: list[str], word: str) -> list[str]:
+    """Names containing the word; `list zones` is read as `listzones`."""
+    wanted = "".join(word.split()).lower()
+    return [name for name in names if wanted in name.lower()]
+
+
+def _list_header(catalog, names: list[str], word: str | None) -> str:
+    if word:
+        return f"{len(names)} APIs matching {word!r} ({catalog.source})"
+    return f"{len(names)} APIs ({catalog.source})"
+
+
+def verb_of(name: str) -> str:
+    """listVirtualMachines -> list; login -> login."""
+    for position, char in enumerate(name):
+        if char.isupper():
+            return name[:position]
+    return name
+
+
+def _group_by_verb(names: list[str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for name in sorted(names, key=str.lower):
+        groups.setdefault(verb_of(name), []).append(name)
+    small = [
+        verb
+        for verb, members in groups.items()
+        if len(members) < SMALL_GROUP and verb not in VERB_ORDER
+    ]
+    if len(small) > 1:
+        others = sorted(
+            (name for verb in small for name in groups.pop(verb)), key=str.lower
+        )
+        groups[OTHER_VERBS] = others
+    return groups
+
+
+def _verb_order(groups: dict[str, list[str]]) -> list[str]:
+    """The common verbs first, then by group size, then alphabetically."""
+    first = [verb for verb in VERB_ORDER if verb in groups]
+    rest = sorted(
+        (verb for verb in groups if verb not in VERB_ORDER and verb != OTHER_VERBS),
+        key=lambda verb: (-len(groups[verb]), verb),
+    )
+    return first + rest + ([OTHER_VERBS] if OTHER_VERBS in groups else [])
+
+
+def _columns(names: list[str], width: int) -> list[str]:
+    """Names in rows of fixed cells; a long name takes as many cells as it needs."""
+    rows, row = [], INDENT
+    for name in names:
+        cells = -(-(len(name) + 2) // LIST_CELL)
+        if row.strip() and len(row) + cells * LIST_CELL > width:
+            rows.append(row.rstrip())
+            row = INDENT
+        row += name.ljust(cells * LIST_CELL)
+    rows.append(row.rstrip())
+    return rows
