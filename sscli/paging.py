@@ -1,0 +1,253 @@
+"""Fetching every page of a list API, the later pages side by side, in order.
+
+CloudStack caps a list at its `default.page.size` while `count` reports the true
+total, so a list without `page`/`pagesize` of the user's is fetched page by page:
+page 1 tells the total, the remaining pages are fetched by a small pool of
+threads, and the rows are joined in the server's order. Paging ends on a short or
+empty page only: some list APIs report a wrong `count`, so a full page always
+asks for the next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Collection
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Protocol
+
+from sscli.errors import APIError, BadResponseError
+
+PAGE_SIZE = 500  # CloudStack's default.page.size, the largest it allows by default
+WORKERS = 4  # pages in flight at once; below requests' pool of 10 connections
+MAX_PAGES = 10_000  # a server sending full pages past this is broken: stop
+PAGING_PARAMS = ("page", "pagesize")
+LIST_PREFIX = "list"
+PARAM_ERROR = 431  # what the server answers for a pagesize above its maximum
+MAX_PAGESIZE_TEXT = re.compile(r"page size.*?(\d+)", re.IGNORECASE)
+
+Row = dict[str, Any]
+
+
+class PageClient(Protocol):
+    def request(self, command: str, params: dict[str, str]) -> dict: ...
+
+
+class Progress(Protocol):
+    def start(self, total_rows: int) -> None: ...
+
+    def advance(self, rows: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def wants_all_pages(
+    command: str,
+    params: dict[str, str],
+    api_params: Collection[str] | None = None,
+) -> bool:
+    """True for a list API called without the user's own page or pagesize.
+
+    `api_params`, the API's parameter names from the catalog when known, spares
+    the page parameters to the list APIs that take none (listApis, listHypervisors).
+    """
+    if not command.lower().startswith(LIST_PREFIX):
+        return False
+    if has_paging_params(params):
+        return False
+    if api_params is None:
+        return True
+    return "pagesize" in {name.lower() for name in api_params}
+
+
+def has_paging_params(params: dict[str, str]) -> bool:
+    return any(name.lower() in PAGING_PARAMS for name in params)
+
+
+def fetch_all(
+    client: PageClient,
+    command: str,
+    params: dict[str, str],
+    progress: Progress | None = None,
+    pagesize: int = PAGE_SIZE,
+    workers: int = WORKERS,
+) -> dict:
+    """Every row of a list API as one response: `count` and the joined list.
+
+    Any failing page fails the whole call; no partial list is returned.
+    """
+    if has_paging_params(params):
+        return client.request(command, params)
+    first, pagesize = fetch_first_page(client, command, params, pagesize)
+    listkey = find_list_key(first)
+    if listkey is None or len(first[listkey]) != pagesize:
+        # One short page, or an API that ignores pagesize: that is every row.
+        return first
+
+    fetcher = _PageFetcher(client, command, params, pagesize, workers)
+    try:
+        rows = fetcher.fetch_rest(first[listkey], first.get("count"), progress)
+    finally:
+        fetcher.close()
+        if progress is not None:
+            progress.close()
+    first[listkey] = rows
+    first["count"] = len(rows)
+    return first
+
+
+def fetch_first_page(
+    client: PageClient, command: str, params: dict[str, str], pagesize: int
+) -> tuple[dict, int]:
+    """Page 1 and the page size the server accepted.
+
+    A server whose default.page.size is below ours refuses our pagesize with a
+    431 naming its maximum; page 1 is asked again with that maximum.
+    """
+    try:
+        return client.request(command, page_params(params, 1, pagesize)), pagesize
+    except APIError as err:
+        allowed = max_pagesize(err)
+        if allowed is None or allowed >= pagesize:
+            raise
+    return client.request(command, page_params(params, 1, allowed)), allowed
+
+
+def max_pagesize(err: APIError) -> int | None:
+    """The maximum page size a 431 names, or None for any other error."""
+    if err.errorcode != PARAM_ERROR:
+        return None
+    found = MAX_PAGESIZE_TEXT.search(err.errortext)
+    if not found or int(found.group(1)) <= 0:
+        return None
+    return int(found.group(1))
+
+
+def page_params(params: dict[str, str], page: int, pagesize: int) -> dict[str, str]:
+    return {**params, "page": str(page), "pagesize": str(pagesize)}
+
+
+def find_list_key(response: dict) -> str | None:
+    """The key of the one list in a list response; None when there is none.
+
+    An empty list answers `{}`; a response with two lists is not a page to join.
+    """
+    keys = [key for key, value in response.items() if isinstance(value, list)]
+    return keys[0] if len(keys) == 1 else None
+
+
+def pages_for(count: int, pagesize: int) -> int:
+    return -(-count // pagesize)
+
+
+def fingerprint(rows: list[Row]) -> str:
+    """A short digest of a page's rows, to notice a page the server sent twice."""
+    digest = hashlib.sha256()
+    for row in rows:
+        key = row.get("id") if isinstance(row, dict) else None
+        if key is None:
+            key = json.dumps(row, sort_keys=True, default=str)
+        digest.update(str(key).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class _PageFetcher:
+    """Pages 2 and on: asked ahead by a bounded pool, joined strictly in order."""
+
+    def __init__(
+        self,
+        client: PageClient,
+        command: str,
+        params: dict[str, str],
+        pagesize: int,
+        workers: int,
+    ):
+        self.client = client
+        self.command = command
+        self.params = params
+        self.pagesize = pagesize
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="page")
+        self.pending: dict[int, Future] = {}
+        self.asked = 1  # the highest page number asked for so far
+
+    def fetch_rest(
+        self, rows: list[Row], count: Any, progress: Progress | None
+    ) -> list[Row]:
+        total = max(_as_count(count, 0), len(rows))
+        if progress is not None:
+            progress.start(total)
+            progress.advance(len(rows))
+        seen = {fingerprint(rows): 1}
+        self.ask_until(max(pages_for(total, self.pagesize), 2))
+
+        page = 2
+        while True:
+            page_rows, page_count = self.take(page)
+            total = max(total, page_count)
+            if self.is_repeat(page, page_rows, seen, total):
+                break
+            rows.extend(page_rows)
+            if progress is not None:
+                progress.advance(len(page_rows))
+            if len(page_rows) < self.pagesize:
+                break
+            # A full page always asks for the next one: count alone is not trusted.
+            self.ask_until(max(pages_for(total, self.pagesize), page + 1))
+            page += 1
+        return rows
+
+    def ask_until(self, last_page: int) -> None:
+        if last_page > MAX_PAGES:
+            raise BadResponseError(
+                f"{self.command} kept sending full pages past page {MAX_PAGES}; "
+                "narrow the list with a filter or page it yourself with page=N"
+            )
+        for page in range(self.asked + 1, last_page + 1):
+            self.pending[page] = self.pool.submit(self.fetch_page, page)
+        self.asked = max(self.asked, last_page)
+
+    def fetch_page(self, page: int) -> dict:
+        return self.client.request(
+            self.command, page_params(self.params, page, self.pagesize)
+        )
+
+    def take(self, page: int) -> tuple[list[Row], int]:
+        """The rows of one page (waiting for it) and the count it reports."""
+        response = self.pending.pop(page).result()
+        listkey = find_list_key(response)
+        rows = response[listkey] if listkey else []
+        return rows, _as_count(response.get("count"), 0)
+
+    def is_repeat(
+        self, page: int, rows: list[Row], seen: dict[str, int], total: int
+    ) -> bool:
+        """True when a page past the count repeats one: the server ignores `page`.
+
+        Within the count a repeated page would loop or lose rows, so it fails.
+        """
+        if not rows:
+            return False
+        key = fingerprint(rows)
+        earlier = seen.setdefault(key, page)
+        if earlier == page:
+            return False
+        if (page - 1) * self.pagesize >= total:
+            return True
+        raise BadResponseError(
+            f"{self.command} sent page {page} identical to page {earlier}; "
+            "the server repeats pages, so the list would be wrong. "
+            "Fetch pages yourself with page=N pagesize=M, or use --no-paginate"
+        )
+
+    def close(self) -> None:
+        # Pages not yet started are dropped; a failure must not wait for them.
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _as_count(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
