@@ -23,6 +23,7 @@ from .wire import Answer, parse_params
 HOST = "127.0.0.1"
 API_PATH = "/client/api"
 IDLE_CONNECTION_SECONDS = 30  # how long a kept-alive connection may sit unused
+POLL_SECONDS = 0.02  # how soon stop() is noticed; tests start and stop it often
 NOT_FOUND_PAGE = (
     "<html><head><title>Error 404 Not Found</title></head>"
     "<body><h2>HTTP ERROR 404</h2><p>Problem accessing {path}. "
@@ -88,7 +89,10 @@ class Simulator:
         self.port = server.server_address[1]
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, name="sscli-simulator", daemon=True
+            target=server.serve_forever,
+            args=(POLL_SECONDS,),
+            name="sscli-simulator",
+            daemon=True,
         )
         self._thread.start()
         return self
