@@ -5,12 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sscli.errors import JobFailedError, JobInterrupted, JobTimeoutError
+from sscli.errors import (
+    APIError,
+    JobFailedError,
+    JobInterrupted,
+    JobTimeoutError,
+    SscliError,
+)
 
 JOB_PENDING, JOB_SUCCEEDED, JOB_FAILED = 0, 1, 2
-POLL_FIRST = 0.2  # seconds before the first poll: quick jobs answer at once
+POLL_FIRST = 0.2  # the first pause between polls: quick jobs are done by then
 POLL_GROWTH = 1.5
 POLL_MAX = 3.0  # long jobs are polled every few seconds, no faster
+QUERY_COMMAND = "queryAsyncJobResult"
+JOB_GONE = 431  # queryAsyncJobResult's answer for a job id it does not know
 
 
 def started_job(response: dict) -> str | None:
@@ -39,25 +47,59 @@ def wait(
     sleep=time.sleep,
     clock=time.monotonic,
 ) -> dict:
-    """Return the job's jobresult; raise when it fails, times out or is interrupted."""
+    """Return the job's jobresult; raise when it fails, times out or is interrupted.
+
+    The last poll falls on the deadline itself, so a job gets all of `timeout`.
+    """
     started = clock()
     try:
         for interval in poll_intervals():
-            job = client.request("queryAsyncJobResult", {"jobid": jobid})
+            job = query_job(client, jobid)
             status = int(job.get("jobstatus", JOB_PENDING))
             if status == JOB_SUCCEEDED:
                 return job.get("jobresult") or {}
             if status == JOB_FAILED:
                 raise _failure(jobid, job)
+
             elapsed = clock() - started
             if on_poll:
                 on_poll(jobid, elapsed)
-            if elapsed + interval > timeout:
+            if elapsed >= timeout:
                 raise JobTimeoutError(jobid, elapsed)
-            sleep(interval)
+            sleep(min(interval, timeout - elapsed))
     except KeyboardInterrupt:
+        # Ctrl-C stops the waiting only; the job goes on in the cloud.
         raise JobInterrupted(jobid) from None
     raise AssertionError("poll_intervals never ends")  # pragma: no cover
+
+
+def query_job(client, jobid: str) -> dict:
+    """One queryAsyncJobResult; a failed poll names the job, which goes on."""
+    try:
+        return client.request(QUERY_COMMAND, {"jobid": jobid})
+    except APIError as err:
+        if err.errorcode == JOB_GONE:
+            # Nothing to wait for: retrying would only repeat the same 431.
+            raise APIError(
+                QUERY_COMMAND,
+                err.errorcode,
+                f"no job {jobid} on the server (removed, or never existed): "
+                f"{err.errortext}",
+                err.cserrorcode,
+                err.http_status,
+            ) from None
+        raise _still_running(err, jobid) from None
+    except SscliError as err:
+        raise _still_running(err, jobid) from None
+
+
+def _still_running(err: SscliError, jobid: str) -> SscliError:
+    err.message = (
+        f"{err.message}; job {jobid} may still be running, "
+        f"resume with: sscli wait {jobid}"
+    )
+    err.args = (err.message,)
+    return err
 
 
 def _failure(jobid: str, job: dict) -> JobFailedError:
