@@ -587,3 +587,36 @@ def test_login_by_get_is_refused(sim):
         "response": "json",
     }
     assert requests.get(sim.url, params=params, timeout=10).status_code == 401
+
+
+# --- options and lifecycle ---
+
+
+def test_sha512_is_accepted_only_when_enabled():
+    params = {"command": "listZones", "response": "json"}
+    with Simulator(vms=1, algorithms=("sha1", "sha512")) as sim:
+        signed512 = signing.signed_params(
+            params, sim.apikey, sim.secretkey, "hmacsha512"
+        )
+        assert send(sim, signed512).status_code == 200
+    with Simulator(vms=1) as sim:
+        signed512 = signing.signed_params(
+            params, sim.apikey, sim.secretkey, "hmacsha512"
+        )
+        assert send(sim, signed512).status_code == 401
+
+
+def test_serve_returns_once_the_simulator_stops():
+    import threading
+
+    from sscli.simulator import serve
+
+    sim = Simulator(vms=1).start()
+    server_thread = threading.Thread(target=serve, args=(sim,), daemon=True)
+    server_thread.start()
+    assert call(sim, "listZones").status_code == 200
+    sim.stop()
+    server_thread.join(10)
+    assert not server_thread.is_alive()
+    with pytest.raises(requests.ConnectionError):
+        call(sim, "listZones")

@@ -7,6 +7,7 @@ with Simulator(vms=10) as sim:
 from __future__ import annotations
 
 import secrets
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -75,7 +76,7 @@ class Simulator:
         self.fail_body = ""
         self.delay_seconds = 0.0
         self.fail_jobs = False
-        self._server: ThreadingHTTPServer | None = None
+        self._server: QuietServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -83,9 +84,8 @@ class Simulator:
         return f"http://{HOST}:{self.port}{API_PATH}"
 
     def start(self) -> Simulator:
-        server = ThreadingHTTPServer((HOST, self.port), SimulatorHandler)
-        server.daemon_threads = True
-        server.simulator = self  # type: ignore[attr-defined]
+        server = QuietServer((HOST, self.port), SimulatorHandler)
+        server.simulator = self
         self.port = server.server_address[1]
         self._server = server
         self._thread = threading.Thread(
@@ -98,11 +98,15 @@ class Simulator:
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        self._thread = None
+        """Stop serving; safe to call twice and from another thread."""
+        with self.lock:
+            server, self._server = self._server, None
+            thread, self._thread = self._thread, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join()
 
     def __enter__(self) -> Simulator:
         return self.start()
@@ -135,18 +139,30 @@ class Simulator:
             self.requests.append(record)
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+    simulator: Simulator
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a timeout, a dropped test) is not an error here."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 def raw_answer(status: int, body: str) -> Answer:
     kind = "text/html" if body.lstrip().startswith("<") else "text/plain"
     return Answer(status, body.encode("utf-8"), f"{kind}; charset=UTF-8")
 
 
 def serve(sim: Simulator) -> None:
-    """Serve until Ctrl-C; starts the simulator if start() was not called."""
+    """Serve until Ctrl-C or stop(); starts the simulator if start() was not called."""
     if sim._thread is None:
         sim.start()
+    thread = sim._thread
     try:
-        while sim._thread is not None and sim._thread.is_alive():
-            sim._thread.join(0.5)
+        while thread is not None and thread.is_alive():
+            thread.join(0.5)
     except KeyboardInterrupt:
         pass
     finally:
@@ -169,7 +185,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         """Silent: request lines carry apikeys and signatures."""
 
     def handle_api(self) -> None:
-        sim: Simulator = self.server.simulator  # type: ignore[attr-defined]
+        sim = self.server.simulator  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         parts = urlsplit(self.path)
