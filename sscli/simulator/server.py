@@ -6,6 +6,7 @@ with Simulator(vms=10) as sim:
 
 from __future__ import annotations
 
+import html
 import secrets
 import sys
 import threading
@@ -129,7 +130,7 @@ class Simulator:
         if self.fail_status is not None:
             return raw_answer(self.fail_status, self.fail_body)
         if path != API_PATH:
-            return raw_answer(404, NOT_FOUND_PAGE.format(path=path))
+            return raw_answer(404, NOT_FOUND_PAGE.format(path=html.escape(path)))
         with self.lock:
             self.state.settle_jobs()
             return answer_request(self, Request(method, pairs, cookies))
