@@ -1,0 +1,351 @@
+"""Shell completion: `sscli __complete SHELL CWORD WORD...` prints the candidates.
+
+The shell scripts (scripts.py, `sscli completion bash|zsh|fish`) pass the words
+of the line and the index of the one under the cursor. Everything here must be
+quick: names, parameters and fixed values are answered with os and sys alone
+(no click, requests, json or platformdirs); ids are fetched only for `name=`
+values, by ids.py. A TAB never prints an error: every failure means no answer.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from sscli.catalog import store
+from sscli.catalog.index import NO_LIST_API, parse_index, parse_params
+
+SHELLS = ("bash", "zsh", "fish")
+BUILTINS = ("completion", "help", "profiles", "set", "simulator", "sync", "wait")
+VALUE_OPTIONS = ("-p", "--profile", "-o", "--output", "--query")
+FLAG_OPTIONS = (
+    "--compact",
+    "--debug",
+    "--help",
+    "--no-color",
+    "--no-paginate",
+    "--no-wait",
+    "--post",
+    "--version",
+    "--wide",
+)
+PROFILE_OPTIONS = ("-p", "--profile")
+OUTPUT_OPTIONS = ("-o", "--output")
+OUTPUT_FORMATS = ("json", "table", "csv", "text", "column", "tsv")
+BOOLEANS = ("true", "false")
+SELECTION_KEYS = ("filter", "exclude")  # read by the CLI, valid on every API
+SETTING_VALUES = {
+    "output": OUTPUT_FORMATS,
+    "verifycert": BOOLEANS,
+    "asyncblock": BOOLEANS,
+    "signaturealgorithm": ("hmacsha1", "hmacsha512"),
+}
+SETTINGS = (
+    "profile",
+    "url",
+    "apikey",
+    "secretkey",
+    "username",
+    "password",
+    "domain",
+    "output",
+    "timeout",
+    "verifycert",
+    "asyncblock",
+    "signaturealgorithm",
+    "cafile",
+)
+PROFILE_ENV = "SSCLI_PROFILE"
+CONFIG_FILE = "config.toml"
+DEFAULT_PROFILE = "default"
+BASH_BREAKS = "=:"  # COMP_WORDBREAKS characters bash gives words of their own
+
+Candidate = tuple[str, str]  # (value, label)
+
+
+def main(argv: list[str]) -> int:
+    """Entry for `sscli __complete`; always exits 0 and prints only candidates."""
+    try:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+        if argv and argv[0] == "__complete":
+            argv = argv[1:]
+        shell, cword, words = argv[0], int(argv[1]), argv[2:]
+        sys.stdout.write(answer(shell, cword, words))
+    except BaseException:  # a TAB must never show a traceback
+        pass
+    return 0
+
+
+def answer(shell: str, cword: int, words: list[str]) -> str:
+    """The lines to print for the word at `cword` of `words` (words[0]: sscli)."""
+    if shell == "bash":
+        tokens, current, keep = _join_bash_words(words, cword)
+    else:
+        tokens = words[:cword]
+        current = words[cword] if cword < len(words) else ""
+        keep = current.rfind("=") + 1 if shell == "zsh" else 0
+    found = complete(tokens[1:], current)
+    return format_lines(shell, found, keep)
+
+
+def _join_bash_words(words: list[str], cword: int) -> tuple[list[str], str, int]:
+    """Undo bash's split of `zoneid=ab` into zoneid, =, ab.
+
+    Returns the whole words before the cursor's, the cursor's whole word, and
+    how much of it bash will keep: readline replaces only the part after the
+    last `=` or `:`.
+    """
+    words = words + [""] * (cword + 1 - len(words))
+    joined: list[str] = []
+    glue = False
+    current_index, replaced = 0, words[cword]
+    for index, word in enumerate(words[: cword + 1]):
+        is_break = bool(word) and all(char in BASH_BREAKS for char in word)
+        if joined and (is_break or glue):
+            joined[-1] += word
+        else:
+            joined.append(word)
+        glue = is_break
+        current_index = len(joined) - 1
+        if index == cword and is_break:
+            replaced = ""
+    current = joined[current_index]
+    return joined[:current_index], current, len(current) - len(replaced)
+
+
+def format_lines(shell: str, found: list[Candidate], keep: int) -> str:
+    if shell == "bash":
+        return "".join(f"{line}\n" for line in _bash_lines(found, keep))
+    separator = "\t"
+    return "".join(
+        f"{value[keep:]}{separator + label if label else ''}\n"
+        for value, label in found
+    )
+
+
+def _bash_lines(found: list[Candidate], keep: int) -> list[str]:
+    """bash shows no descriptions: labels go beside the value while it has a
+    choice to show, and are dropped once one value is left to insert."""
+    if len(found) == 1:
+        return [found[0][0][keep:]]
+    return [
+        f"{value[keep:]}  ({label})" if label else value[keep:]
+        for value, label in found
+    ]
+
+
+# -- what the word under the cursor can be ------------------------------------------
+
+
+class Line:
+    """What the words before the cursor already say."""
+
+    def __init__(self, tokens: list[str]):
+        self.profile: str | None = None
+        self.positionals: list[str] = []
+        self.option_waiting: str | None = None
+        for token in tokens:
+            self._read(token)
+
+    def _read(self, token: str) -> None:
+        if self.option_waiting:
+            if self.option_waiting in PROFILE_OPTIONS:
+                self.profile = token
+            self.option_waiting = None
+        elif token in VALUE_OPTIONS:
+            self.option_waiting = token
+        elif token.startswith("--profile="):
+            self.profile = token.partition("=")[2]
+        elif token.startswith("-") and "=" not in token:
+            return
+        else:
+            self.positionals.append(token)
+
+
+def complete(tokens: list[str], current: str) -> list[Candidate]:
+    """Candidates for `current`, given the words between `sscli` and it."""
+    line = Line(tokens)
+    if line.option_waiting:
+        return _option_values(line.option_waiting, current)
+    if current.startswith("-"):
+        return _matching([*VALUE_OPTIONS, *FLAG_OPTIONS], current)
+    if not line.positionals:
+        return _first_words(line, current)
+    first = line.positionals[0]
+    if first in BUILTINS:
+        return _builtin_args(line, first, line.positionals[1:], current)
+    return _api_words(line, current)
+
+
+def _option_values(option: str, current: str) -> list[Candidate]:
+    if option in PROFILE_OPTIONS:
+        return _matching(profile_names(), current)
+    if option in OUTPUT_OPTIONS:
+        return _matching(OUTPUT_FORMATS, current)
+    return []
+
+
+def _first_words(line: Line, current: str) -> list[Candidate]:
+    names = load_names(line.profile)
+    verbs = sorted({verb_of(name) for name in names})
+    words = [*BUILTINS, *verbs]
+    if current:  # all 705 names on an empty word would only bury the verbs
+        words += names
+    return _matching(list(dict.fromkeys(words)), current)
+
+
+def _builtin_args(line: Line, builtin: str, args: list[str], current: str):
+    if builtin == "completion" and not args:
+        return _matching(SHELLS, current)
+    if builtin == "help" and not args:
+        return _matching(load_names(line.profile), current)
+    if builtin != "set":
+        return []
+    if not args:
+        return _matching(SETTINGS, current)
+    if len(args) == 1 and args[0] == "profile":
+        return _matching(profile_names(), current)
+    if len(args) == 1:
+        return _matching(SETTING_VALUES.get(args[0].lower(), ()), current)
+    return []
+
+
+def _api_words(line: Line, current: str) -> list[Candidate]:
+    lines = load_index(line.profile)
+    api, used = _api_of(lines, line.positionals)
+    if api is None:
+        return _nouns(lines, line.positionals, current)
+    specs = parse_params(lines[api])
+    if "=" in current:
+        return _param_values(line, api, specs, current)
+    given = {word.partition("=")[0].split("[", 1)[0] for word in used}
+    names = [name for name in [*specs, *SELECTION_KEYS] if name not in given]
+    return _matching([f"{name}=" for name in sorted(names)], current)
+
+
+def _api_of(lines: dict[str, str], positionals: list[str]):
+    """The canonical API the line names, in either grammar, and the words after."""
+    lowered = {name.lower(): name for name in lines}
+    api = lowered.get(positionals[0].lower())
+    if api:
+        return api, positionals[1:]
+    if len(positionals) > 1 and "=" not in positionals[1]:
+        api = lowered.get((positionals[0] + positionals[1]).lower())
+        if api:
+            return api, positionals[2:]
+    return None, []
+
+
+def _nouns(lines: dict[str, str], positionals: list[str], current: str):
+    """`sscli list virt<TAB>`: CloudMonkey's second word, in lower case."""
+    if len(positionals) != 1:
+        return []
+    verb = positionals[0]
+    nouns = [
+        name[len(verb) :].lower()
+        for name in lines
+        if verb_of(name).lower() == verb.lower() and len(name) > len(verb)
+    ]
+    return _matching(nouns, current)
+
+
+def _param_values(line: Line, api: str, specs: dict, current: str):
+    name, _, typed = current.partition("=")
+    spec = specs.get(name)
+    if spec is None:
+        return []
+    if spec[0] == "boolean":
+        values = [(f"{name}={value}", "") for value in BOOLEANS]
+    elif spec[2] != NO_LIST_API:
+        from sscli.completion.ids import id_candidates
+
+        found = id_candidates(line.profile, spec[2])
+        values = [(f"{name}={value}", label) for value, label in found]
+    else:
+        return []
+    return [(value, label) for value, label in values if _starts(value, current)]
+
+
+def _matching(words, current: str) -> list[Candidate]:
+    return [(word, "") for word in words if _starts(word, current)]
+
+
+def _starts(word: str, prefix: str) -> bool:
+    return word[: len(prefix)].lower() == prefix.lower()
+
+
+def verb_of(name: str) -> str:
+    for position, char in enumerate(name):
+        if char.isupper():
+            return name[:position]
+    return name
+
+
+# -- the profile and its catalog -----------------------------------------------------
+
+
+def load_index(profile: str | None) -> dict[str, str]:
+    """{api: index line} of the profile's synced catalog, else the bundled one."""
+    if store.has_synced_catalogs():
+        index_path, _ = store.profile_paths(profile or current_profile())
+        parsed = parse_index(store.read_text(index_path))
+        if parsed:
+            return parsed[1]
+    parsed = parse_index(store.read_text(store.BUNDLED_INDEX))
+    return parsed[1] if parsed else {}
+
+
+def load_names(profile: str | None) -> list[str]:
+    return list(load_index(profile))
+
+
+def current_profile() -> str:
+    """SSCLI_PROFILE, else the file's current_profile, else "default"."""
+    chosen = os.environ.get(PROFILE_ENV)
+    if chosen:
+        return chosen
+    text = store.read_text(os.path.join(store.config_dir(), CONFIG_FILE)) or ""
+    quick = _quick_current_profile(text)
+    if quick is not None:
+        return quick
+    return _read_config(text).get("current_profile") or DEFAULT_PROFILE
+
+
+def _quick_current_profile(text: str) -> str | None:
+    """The top-level `current_profile = "name"` without loading a TOML parser;
+    None when the line is not that simple."""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            return DEFAULT_PROFILE
+        key, equals, value = line.partition("=")
+        if equals and key.strip() == "current_profile":
+            value = value.strip()
+            if len(value) > 1 and value[0] == value[-1] == '"' and "\\" not in value:
+                return value[1:-1]
+            return None
+    return DEFAULT_PROFILE
+
+
+def profile_names() -> list[str]:
+    text = store.read_text(os.path.join(store.config_dir(), CONFIG_FILE)) or ""
+    profiles = _read_config(text).get("profiles")
+    return sorted(profiles) if isinstance(profiles, dict) else []
+
+
+def _read_config(text: str) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except ValueError:
+        return {}
+
+
+def script(shell: str) -> str:
+    """The completion script for `sscli completion SHELL`."""
+    from sscli.completion.scripts import script as make_script
+
+    return make_script(shell)

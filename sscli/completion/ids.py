@@ -1,0 +1,109 @@
+"""Ids for `zoneid=<TAB>`: fetched from the list API the catalog names, briefly cached.
+
+Only this part of completion talks to the server, so only it imports the client
+(and requests). The fetch runs in a daemon thread that the TAB stops waiting for
+after FETCH_DEADLINE seconds, whatever the network does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+
+from sscli.catalog import store
+from sscli.catalog.build import FETCH_DEFAULTS
+
+CACHE_SECONDS = 60  # long enough for a few TABs, short enough to see new ids
+FETCH_DEADLINE = 2.0  # seconds a TAB may wait for the server, in all
+CONNECT_TIMEOUT = 1.0
+CACHE_SUBDIR = "complete"
+LABEL_KEYS = ("name", "displayname", "username", "displaytext", "description")
+MAX_IDS = 500
+
+
+def id_candidates(profile_name: str | None, list_api: str) -> list[tuple[str, str]]:
+    """[(id, label)] from `list_api`, cached per profile; [] on any failure."""
+    from sscli import config
+
+    profile = config.resolve(profile_name)
+    cache_path = _cache_path(profile.name, list_api)
+    cached = _read_cache(cache_path)
+    if cached is not None:
+        return cached
+    fetched = _fetch_with_deadline(profile, list_api)
+    if fetched is None:
+        return []
+    _write_cache(cache_path, fetched)
+    return fetched
+
+
+def _cache_path(profile_name: str, list_api: str) -> str:
+    folder = os.path.join(
+        store.cache_dir(), CACHE_SUBDIR, store.safe_file_name(profile_name)
+    )
+    return os.path.join(folder, store.safe_file_name(list_api) + ".json")
+
+
+def _read_cache(path: str) -> list[tuple[str, str]] | None:
+    text = store.read_text(path)
+    if text is None:
+        return None
+    try:
+        stored = json.loads(text)
+        if time.time() - stored["fetched"] > CACHE_SECONDS:
+            return None
+        return [(str(item[0]), str(item[1])) for item in stored["items"]]
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _write_cache(path: str, items: list[tuple[str, str]]) -> None:
+    data = json.dumps({"fetched": time.time(), "items": items})
+    store.write_atomically(path, data.encode("utf-8"))
+
+
+def _fetch_with_deadline(profile, list_api: str) -> list[tuple[str, str]] | None:
+    result: list = []
+    worker = threading.Thread(
+        target=lambda: result.append(fetch_ids(profile, list_api)), daemon=True
+    )
+    worker.start()
+    worker.join(FETCH_DEADLINE)
+    return result[0] if result else None
+
+
+def fetch_ids(profile, list_api: str) -> list[tuple[str, str]]:
+    """Call the list API once and pair each item's id with its name."""
+    from sscli.catalog import Catalog
+    from sscli.client import Client
+
+    client = Client(profile)
+    client.timeout = (CONNECT_TIMEOUT, FETCH_DEADLINE)
+    params = _list_params(Catalog.load(profile.name), list_api)
+    response = client.request(list_api, params)
+    return [_id_and_label(item) for item in _items(response)[:MAX_IDS]]
+
+
+def _list_params(catalog, list_api: str) -> dict[str, str]:
+    """Fill the required params the TAB can guess; see everything visible."""
+    accepted = catalog.params(list_api)
+    params = {name: value for name, value in FETCH_DEFAULTS.items() if name in accepted}
+    if "listall" in accepted:
+        params["listall"] = "true"
+    return params
+
+
+def _items(response: dict) -> list[dict]:
+    for value in response.values():
+        if isinstance(value, list):
+            return [item for item in value if isinstance(item, dict) and "id" in item]
+    return []
+
+
+def _id_and_label(item: dict) -> tuple[str, str]:
+    for key in LABEL_KEYS:
+        if item.get(key):
+            return str(item["id"]), str(item[key])
+    return str(item["id"]), ""
