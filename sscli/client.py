@@ -48,6 +48,8 @@ class Client:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "sscli"
         self.session.verify = profile.cafile or profile.verifycert
+        if not profile.verifycert and profile.url.lower().startswith("https:"):
+            _skip_tls_checks(self.session, profile.name, self.log)
         self.timeout = (CONNECT_TIMEOUT, min(READ_TIMEOUT, profile.timeout))
 
     def request(self, command: str, params: dict[str, str]) -> dict:
@@ -103,6 +105,19 @@ class Client:
             f"{len(response.content)} bytes in {seconds * 1000:.0f} ms",
             file=self.log,
         )
+
+
+def _skip_tls_checks(session, profile_name: str, log) -> None:
+    """verifycert=false: no chain and no hostname check, said once on stderr."""
+    import urllib3
+
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    session.verify = False
+    print(
+        f"Warning: TLS certificates are not checked for profile {profile_name!r} "
+        "(verifycert is false)",
+        file=log,
+    )
 
 
 def _endpoint(url: str) -> str:
