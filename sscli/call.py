@@ -6,8 +6,9 @@ of the data flow and knows nothing of click.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from sscli import config
 from sscli.args import parse_words
@@ -52,10 +53,33 @@ def run_call(words: list[str], options: RunOptions) -> None:
     show(response, output_format(profile), options, args.fields, args.exclude)
 
 
+# While reuse_clients() is open: one Client per (settings, options), so that a
+# batch or a shell session keeps one connection instead of one per line.
+_shared_clients: dict[tuple, object] | None = None
+
+
+@contextlib.contextmanager
+def reuse_clients():
+    global _shared_clients
+    _shared_clients = {}
+    try:
+        yield
+    finally:
+        clients, _shared_clients = _shared_clients, None
+        for client in clients.values():
+            client.session.close()
+
+
 def make_client(profile: config.Profile, options: RunOptions):
     from sscli.client import Client
 
-    return Client(profile, debug=options.debug, post=options.post)
+    if _shared_clients is None:
+        return Client(profile, debug=options.debug, post=options.post)
+    # Every setting is in the key: `set secretkey` in the shell gets a new Client.
+    key = (astuple(profile), options.debug, options.post)
+    if key not in _shared_clients:
+        _shared_clients[key] = Client(profile, debug=options.debug, post=options.post)
+    return _shared_clients[key]
 
 
 def send(client, command: str, params: dict[str, str], options: RunOptions) -> dict:

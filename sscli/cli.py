@@ -37,8 +37,9 @@ def run(argv: list[str]) -> int:
 
     debug = "--debug" in argv
     try:
-        cli.main(args=argv, prog_name="sscli", standalone_mode=False)
-        return ExitCode.OK
+        code = cli.main(args=argv, prog_name="sscli", standalone_mode=False)
+        # Out of standalone mode click returns the code of a ctx.exit (the shell's).
+        return code if isinstance(code, int) else ExitCode.OK
     except SscliError as err:
         _report(err.line(), debug)
         return err.exit_code

@@ -86,7 +86,12 @@ class ApiGroup(click.Group):
         return _api_command(cmd_name)
 
 
-@click.group(cls=ApiGroup, context_settings=CONTEXT, params=_global_options())
+@click.group(
+    cls=ApiGroup,
+    context_settings=CONTEXT,
+    params=_global_options(),
+    invoke_without_command=True,
+)
 @click.version_option(__version__, "-V", "--version", prog_name="sscli")
 @click.pass_context
 def cli(ctx: click.Context, **values) -> None:
@@ -101,10 +106,24 @@ def cli(ctx: click.Context, **values) -> None:
       sscli listVirtualMachines state=Running filter=id,name -o csv
       sscli list virtualmachines zoneid=...     (CloudMonkey grammar)
       sscli help deployVirtualMachine
+      sscli                          the shell (lines piped in run as a batch)
 
     Options go before or after the API name. Exit codes are listed in the README.
     """
     ctx.obj = values
+    if ctx.invoked_subcommand is None:
+        ctx.exit(_open_shell(values))
+
+
+def _open_shell(values: dict) -> int:
+    """A prompt on a terminal; lines piped into stdin run one by one."""
+    if not sys.stdin.isatty():
+        from sscli.batch import run_batch
+
+        return run_batch(sys.stdin, values)
+    from sscli.shell import run_shell
+
+    return run_shell(values)
 
 
 def _options(ctx: click.Context) -> RunOptions:
@@ -158,6 +177,18 @@ def _show_profile(chosen: str | None) -> None:
     for key, value in profile.masked().items():
         if key != "name":
             click.echo(f"{key} = {value}")
+
+
+@cli.command("shell")
+@click.pass_context
+def shell_command(ctx: click.Context) -> None:
+    """The interactive shell, with history and TAB completion (Ctrl-D leaves).
+
+    \b
+      sscli -p mycloud shell
+      sscli:mycloud> list zones filter=id,name
+    """
+    ctx.exit(_open_shell(ctx.find_root().obj or {}))
 
 
 @cli.command("profiles")

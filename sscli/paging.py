@@ -137,8 +137,13 @@ def find_list_key(response: dict) -> str | None:
     return keys[0] if len(keys) == 1 else None
 
 
-def pages_for(count: int, pagesize: int) -> int:
-    return -(-count // pagesize)
+def last_page(count: int, pagesize: int) -> int:
+    """The page expected short or empty: the one that proves the list ended.
+
+    When count is a multiple of pagesize that is an empty page past the count;
+    asking it with the others costs a request but no extra round trip.
+    """
+    return count // pagesize + 1
 
 
 def fingerprint(rows: list[Row]) -> str:
@@ -180,7 +185,7 @@ class _PageFetcher:
             progress.start(total)
             progress.advance(len(rows))
         seen = {fingerprint(rows): 1}
-        self.ask_until(max(pages_for(total, self.pagesize), 2))
+        self.ask_until(last_page(total, self.pagesize))
 
         page = 2
         while True:
@@ -194,7 +199,7 @@ class _PageFetcher:
             if len(page_rows) < self.pagesize:
                 break
             # A full page always asks for the next one: count alone is not trusted.
-            self.ask_until(max(pages_for(total, self.pagesize), page + 1))
+            self.ask_until(max(last_page(total, self.pagesize), page + 1))
             page += 1
         return rows
 
