@@ -6,17 +6,22 @@ whose message names the endpoint but never a key, a signature or a password.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import random
 import sys
+import threading
 import time
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 import requests
 
+from sscli import session as session_cache
 from sscli import signing
 from sscli.config import Profile
 from sscli.errors import APIError, BadResponseError, ConfigError, NetworkError
+from sscli.session import LoginSession
 
 CONNECT_TIMEOUT = 10  # seconds to open a connection
 READ_TIMEOUT = 300  # seconds to wait for an answer; the profile timeout caps it
@@ -24,47 +29,148 @@ MAX_GET_URL = 4096  # longer requests go as a form POST
 POST_PARAMS = ("userdata", "password")  # never in a URL, where logs would keep them
 MASKED_PARAMS = ("apikey", "signature", "secretkey", "sessionkey", "password")
 BODY_EXCERPT = 80
+READ_ONLY_VERBS = ("list", "get", "query")  # repeated on failure; nothing else is
+RETRY_STATUSES = (429, 502, 503, 504)  # the server or a proxy is busy or restarting
+RETRIES = 3
+RETRY_BASE = 0.5  # seconds before the first retry, doubling, plus up to 50% jitter
+RETRY_CAP = 8.0
 
 
 class Client:
+    """One server, one requests.Session; safe to share between paging threads."""
+
     def __init__(
-        self, profile: Profile, debug: bool = False, post: bool = False, log=None
+        self,
+        profile: Profile,
+        debug: bool = False,
+        post: bool = False,
+        log=None,
+        retry_writes: bool = False,
     ):
-        if not profile.url:
-            raise ConfigError(
-                f"profile {profile.name!r} has no url; "
-                "set one with: sscli set url https://HOST/client/api"
-            )
-        if not (profile.apikey and profile.secretkey):
-            raise ConfigError(
-                f"profile {profile.name!r} has no apikey/secretkey; "
-                "set them with: sscli set apikey KEY and sscli set secretkey"
-            )
+        _check_credentials(profile)
         self.profile = profile
         self.debug = debug
         self.force_post = post
+        self.retry_writes = retry_writes
         self.log = log or sys.stderr
         self.endpoint = _endpoint(profile.url)
+        self.uses_keys = bool(profile.apikey and profile.secretkey)
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "sscli"
         self.session.verify = profile.cafile or profile.verifycert
         if not profile.verifycert and profile.url.lower().startswith("https:"):
             _skip_tls_checks(self.session, profile.name, self.log)
         self.timeout = (CONNECT_TIMEOUT, min(READ_TIMEOUT, profile.timeout))
+        self._login_lock = threading.Lock()
+        self._login: LoginSession | None = None
 
     def request(self, command: str, params: dict[str, str]) -> dict:
         """Call one API and return the object inside `<command>response`."""
-        signed = self._sign({"command": command, **params, "response": "json"})
-        response = self._send(signed)
-        return unwrap(command, response.status_code, _decode(response, self.endpoint))
+        params = {"command": command, **params, "response": "json"}
+        try:
+            return self._call(command, params)
+        except APIError as err:
+            if err.errorcode != 401 or self.uses_keys:
+                raise
+            # The cached session expired on the server: log in again, once.
+            self._log_in_again()
+            return self._call(command, params)
 
-    def _sign(self, params: dict[str, str]) -> dict[str, str]:
-        return signing.signed_params(
-            params,
-            self.profile.apikey,
-            self.profile.secretkey,
-            self.profile.signaturealgorithm,
+    def _call(self, command: str, params: dict[str, str]) -> dict:
+        retriable = self.retry_writes or is_read_only(command)
+        for attempt in range(RETRIES + 1):
+            last = attempt == RETRIES or not retriable
+            try:
+                # Signed for each attempt: `expires` moves on with the clock.
+                response = self._send(self._authenticate(params))
+            except NetworkError as err:
+                if last or not err.transient:
+                    raise
+                self._pause(attempt, err.reason)
+                continue
+            if response.status_code in RETRY_STATUSES and not last:
+                self._pause(
+                    attempt,
+                    f"HTTP {response.status_code}",
+                    response.headers.get("Retry-After"),
+                )
+                continue
+            body = _decode(response, self.endpoint)
+            return unwrap(command, response.status_code, body)
+        raise AssertionError("the last attempt returns or raises")  # pragma: no cover
+
+    def _pause(self, attempt: int, reason: str, retry_after: str | None = None) -> None:
+        delay = min(RETRY_CAP, RETRY_BASE * 2**attempt) * (1 + random.random() / 2)
+        if retry_after and retry_after.isdigit():
+            delay = min(RETRY_CAP, max(delay, float(retry_after)))
+        if self.debug:
+            print(
+                f"! {reason}; retry {attempt + 1}/{RETRIES} in {delay:.1f}s",
+                file=self.log,
+            )
+        time.sleep(delay)
+
+    # -- credentials -------------------------------------------------------------
+
+    def _authenticate(self, params: dict[str, str]) -> dict[str, str]:
+        if self.uses_keys:
+            return signing.signed_params(
+                params,
+                self.profile.apikey,
+                self.profile.secretkey,
+                self.profile.signaturealgorithm,
+            )
+        return {**params, "sessionkey": self._session_key()}
+
+    def _session_key(self) -> str:
+        with self._login_lock:
+            if self._login is None:
+                cached = session_cache.load(self.profile.name)
+                if cached and cached.valid_for(self.profile.url, self.profile.username):
+                    self._use(cached)
+                else:
+                    self._use(self.log_in())
+            return self._login.sessionkey
+
+    def _log_in_again(self) -> None:
+        with self._login_lock:
+            session_cache.forget(self.profile.name)
+            self.session.cookies.clear()
+            self._use(self.log_in())
+
+    def _use(self, login: LoginSession) -> None:
+        self._login = login
+        self.session.cookies.update(login.cookies)
+
+    def log_in(self) -> LoginSession:
+        """POST login with username and password; cache the session key and cookie."""
+        params = {
+            "command": "login",
+            "username": self.profile.username,
+            "password": self.profile.password,
+            "response": "json",
+        }
+        if self.profile.domain:
+            params["domain"] = self.profile.domain
+        self.session.cookies.clear()
+        response = self._send(params)
+        answer = unwrap("login", response.status_code, _decode(response, self.endpoint))
+        login = session_cache.from_login(
+            self.profile.url,
+            self.profile.username,
+            answer,
+            self.session.cookies.get_dict(),
         )
+        session_cache.save(self.profile.name, login)
+        return login
+
+    def log_out(self) -> None:
+        if not self.uses_keys and session_cache.load(self.profile.name):
+            with contextlib.suppress(APIError):
+                self.request("logout", {})
+        session_cache.forget(self.profile.name)
+
+    # -- the wire ------------------------------------------------------------------
 
     def _send(self, params: dict[str, str]) -> requests.Response:
         query = signing.urlencode(params)
@@ -107,6 +213,33 @@ class Client:
         )
 
 
+def is_read_only(command: str) -> bool:
+    """Safe to repeat: lists, gets and queries change nothing on the server."""
+    return command.lower().startswith(READ_ONLY_VERBS)
+
+
+def _check_credentials(profile: Profile) -> None:
+    if not profile.url:
+        raise ConfigError(
+            f"profile {profile.name!r} has no url; "
+            "set one with: sscli set url https://HOST/client/api"
+        )
+    if profile.apikey and profile.secretkey:
+        return
+    if profile.apikey or profile.secretkey:
+        # Half a key pair is a mistake, never a reason to try the password.
+        missing = "secretkey" if profile.apikey else "apikey"
+        raise ConfigError(
+            f"profile {profile.name!r} has no {missing}; "
+            f"set it with: sscli set {missing}"
+        )
+    if not (profile.username and profile.password):
+        raise ConfigError(
+            f"profile {profile.name!r} has no apikey/secretkey nor username/password; "
+            "set them with: sscli set apikey KEY and sscli set secretkey"
+        )
+
+
 def _skip_tls_checks(session, profile_name: str, log) -> None:
     """verifycert=false: no chain and no hostname check, said once on stderr."""
     import urllib3
@@ -129,7 +262,9 @@ def _endpoint(url: str) -> str:
 
 
 def _network_error(err: Exception, endpoint: str, timeout) -> NetworkError:
+    """One line naming the endpoint; transient when repeating it may help."""
     exceptions = requests.exceptions
+    transient = False
     if isinstance(err, exceptions.SSLError):
         reason = "TLS verification failed (set cafile, or verifycert false to skip)"
     elif isinstance(err, exceptions.ConnectTimeout):
@@ -138,9 +273,10 @@ def _network_error(err: Exception, endpoint: str, timeout) -> NetworkError:
         reason = f"no answer within {timeout[1]}s"
     elif isinstance(err, exceptions.ConnectionError):
         reason = _connection_reason(err)
+        transient = reason != "unknown host"
     else:
         reason = type(err).__name__
-    return NetworkError(f"cannot reach {endpoint}: {reason}")
+    return NetworkError(f"cannot reach {endpoint}: {reason}", reason, transient)
 
 
 def _connection_reason(err: Exception) -> str:

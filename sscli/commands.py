@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 
@@ -214,6 +215,35 @@ def wait_command(ctx: click.Context, jobid: str) -> None:
     client = make_client(profile, options)
     result = finish_job(client, {"jobid": jobid}, profile.timeout)
     show(result, output_format(profile), options)
+
+
+@cli.command("login")
+@click.pass_context
+def login_command(ctx: click.Context) -> None:
+    """Log in with the profile's username and password and cache the session."""
+    options = _options(ctx)
+    profile = config.resolve(options.profile)
+    if profile.apikey or profile.secretkey:
+        raise UsageError(
+            f"profile {profile.name!r} uses API keys; login is for username/password"
+        )
+    login = make_client(profile, options).log_in()
+    minutes = max(0, int((login.expires_at - time.time()) // 60))
+    click.echo(
+        f"Logged in as {profile.username} on profile {profile.name!r} "
+        f"(session cached for {minutes} min)",
+        err=True,
+    )
+
+
+@cli.command("logout")
+@click.pass_context
+def logout_command(ctx: click.Context) -> None:
+    """End the profile's login session and forget it."""
+    options = _options(ctx)
+    profile = config.resolve(options.profile)
+    make_client(profile, options).log_out()
+    click.echo(f"Logged out of profile {profile.name!r}", err=True)
 
 
 @cli.command("help")

@@ -50,6 +50,11 @@ class ConfigError(SscliError):
 class NetworkError(SscliError):
     exit_code = ExitCode.NETWORK
 
+    def __init__(self, message: str, reason: str = "", transient: bool = False):
+        super().__init__(message)
+        self.reason = reason or message
+        self.transient = transient  # refused or dropped: worth another try
+
 
 class BadResponseError(SscliError):
     exit_code = ExitCode.BAD_RESPONSE
