@@ -1,0 +1,118 @@
+"""Lines of sscli words run one after another: a batch on stdin, each shell line.
+
+Every line goes through cli.run as if it were a command line of its own, so
+errors, exit codes and Ctrl-C behave as they do outside. The global options
+given to sscli itself go before each line's words, where the line's own options
+still win. All lines share one Client per profile (call.reuse_clients), so a
+batch talks to the server over one kept-alive connection.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+from collections.abc import Iterable
+
+from sscli.errors import ExitCode
+
+COMMENT = "#"
+LEAVE_WORDS = ("exit", "quit")
+# A line that so much as names one of these is treated as holding a secret:
+# missing one (`updateUser password=...`, `set secretkey S`) costs more than
+# hiding a harmless line from history or an error message.
+SECRET_WORDS = re.compile(r"password|secretkey|sessionkey", re.IGNORECASE)
+
+
+def run_batch(lines: Iterable[str], values: dict) -> int:
+    """Run each line; return 0, or the exit code of the first line that failed."""
+    from sscli.call import reuse_clients
+
+    values = dict(values)  # follow_profile changes it for the lines that follow
+    failed: list[int] = []
+    first_code = ExitCode.OK
+    with reuse_clients():
+        for number, line in enumerate(lines, start=1):
+            text = line.strip()
+            if not text or text.startswith(COMMENT):
+                continue
+            if text in LEAVE_WORDS:
+                break
+            code = run_text(text, values)
+            if code == ExitCode.OK:
+                continue
+            report_failure(number, text, code)
+            failed.append(number)
+            first_code = first_code or code
+            if code == ExitCode.INTERRUPTED:
+                break
+    if len(failed) > 1:
+        numbers = ", ".join(str(number) for number in failed)
+        print(f"Error: {len(failed)} lines failed: {numbers}", file=sys.stderr)
+    return first_code
+
+
+def run_text(text: str, values: dict) -> int:
+    words = split_line(text)
+    if words is None:
+        return ExitCode.USAGE
+    code = run_words(words, values)
+    if code == ExitCode.OK:
+        follow_profile(words, values)
+    return code
+
+
+def split_line(text: str) -> list[str] | None:
+    """The words as a POSIX shell splits them; None, said on stderr, if it cannot."""
+    try:
+        return shlex.split(text)
+    except ValueError as err:  # an unclosed quote
+        print(f"Error: cannot split the line: {err}; close the quote", file=sys.stderr)
+        return None
+
+
+def run_words(words: list[str], values: dict) -> int:
+    from sscli.cli import run
+
+    code = run([*option_words(values), *words])
+    # Flush so that this line's output comes before the next line's messages.
+    sys.stdout.flush()
+    return code
+
+
+def follow_profile(words: list[str], values: dict) -> None:
+    """After `set profile NAME`, the lines that follow go to NAME even when sscli
+    was started with -p OTHER, as they would in CloudMonkey."""
+    lowered = [word.lower() for word in words[:2]]
+    if lowered == ["set", "profile"] and len(words) > 2:
+        values["profile"] = words[2]
+
+
+def option_words(values: dict) -> list[str]:
+    """The group's parsed global options as words: {"no_wait": True} -> --no-wait."""
+    words: list[str] = []
+    for name, value in values.items():
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            words.append(flag)
+        elif value not in (None, False):
+            words.extend([flag, str(value)])
+    return words
+
+
+def is_secret(text: str) -> bool:
+    return SECRET_WORDS.search(text) is not None
+
+
+def shown_line(text: str) -> str:
+    """The line for an error message; a secret-holding one shows its first word."""
+    if not is_secret(text):
+        return text
+    return f"{text.split()[0]} ... (the rest holds a secret and is not shown)"
+
+
+def report_failure(number: int, text: str, code: int) -> None:
+    print(
+        f"Error: line {number} failed (exit {int(code)}): {shown_line(text)}",
+        file=sys.stderr,
+    )
