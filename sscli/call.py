@@ -24,6 +24,7 @@ class RunOptions:
     post: bool = False
     no_wait: bool = False
     no_paginate: bool = False
+    retry: bool = False  # repeat even calls that change state after a failure
     color: bool | None = None
     compact: bool = False
     wide: bool = False
@@ -73,12 +74,20 @@ def reuse_clients():
 def make_client(profile: config.Profile, options: RunOptions):
     from sscli.client import Client
 
+    def build():
+        return Client(
+            profile,
+            debug=options.debug,
+            post=options.post,
+            retry_writes=options.retry,
+        )
+
     if _shared_clients is None:
-        return Client(profile, debug=options.debug, post=options.post)
+        return build()
     # Every setting is in the key: `set secretkey` in the shell gets a new Client.
-    key = (astuple(profile), options.debug, options.post)
+    key = (astuple(profile), options.debug, options.post, options.retry)
     if key not in _shared_clients:
-        _shared_clients[key] = Client(profile, debug=options.debug, post=options.post)
+        _shared_clients[key] = build()
     return _shared_clients[key]
 
 

@@ -266,7 +266,7 @@ def _network_error(err: Exception, endpoint: str, timeout) -> NetworkError:
     exceptions = requests.exceptions
     transient = False
     if isinstance(err, exceptions.SSLError):
-        reason = "TLS verification failed (set cafile, or verifycert false to skip)"
+        reason = _tls_reason(err)
     elif isinstance(err, exceptions.ConnectTimeout):
         reason = f"no connection within {timeout[0]}s"
     elif isinstance(err, exceptions.ReadTimeout):
@@ -277,6 +277,15 @@ def _network_error(err: Exception, endpoint: str, timeout) -> NetworkError:
     else:
         reason = type(err).__name__
     return NetworkError(f"cannot reach {endpoint}: {reason}", reason, transient)
+
+
+def _tls_reason(err: Exception) -> str:
+    if "CERTIFICATE_VERIFY_FAILED" in str(err):
+        return (
+            "its TLS certificate is not trusted "
+            "(set cafile to its CA bundle, or verifycert false to skip the check)"
+        )
+    return "the TLS handshake failed (is the URL's scheme right?)"
 
 
 def _connection_reason(err: Exception) -> str:

@@ -27,6 +27,11 @@ def _global_options() -> list[click.Option]:
         click.Option(["--query"], help="JMESPath expression applied to the result."),
         click.Option(["--debug"], is_flag=True, help="Show requests and tracebacks."),
         click.Option(["--post"], is_flag=True, help="Send the call as a form POST."),
+        click.Option(
+            ["--retry"],
+            is_flag=True,
+            help="Retry even a call that changes state (lists always are).",
+        ),
         click.Option(["--no-wait"], is_flag=True, help="Do not wait for async jobs."),
         click.Option(
             ["--no-paginate"], is_flag=True, help="Only the first page of a list."
@@ -52,6 +57,7 @@ def _merge(group_values: dict, own_values: dict) -> RunOptions:
         post=bool(merged.get("post")),
         no_wait=bool(merged.get("no_wait")),
         no_paginate=bool(merged.get("no_paginate")),
+        retry=bool(merged.get("retry")),
         color=False if merged.get("no_color") else None,
         compact=bool(merged.get("compact")),
         wide=bool(merged.get("wide")),

@@ -58,8 +58,10 @@ class Simulator:
         seed: int = 1,
         password: str = "password",
         algorithms: tuple[str, ...] = ("sha1",),
+        ssl_context=None,
     ):
         self.port = port
+        self.ssl_context = ssl_context  # an ssl.SSLContext serves https
         self.apikey = apikey or secrets.token_urlsafe(32)
         self.secretkey = secretkey or secrets.token_urlsafe(48)
         self.password = password
@@ -82,11 +84,16 @@ class Simulator:
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}{API_PATH}"
+        scheme = "https" if self.ssl_context else "http"
+        return f"{scheme}://{HOST}:{self.port}{API_PATH}"
 
     def start(self) -> Simulator:
         server = QuietServer((HOST, self.port), SimulatorHandler)
         server.simulator = self
+        if self.ssl_context:
+            server.socket = self.ssl_context.wrap_socket(
+                server.socket, server_side=True
+            )
         self.port = server.server_address[1]
         self._server = server
         self._thread = threading.Thread(
