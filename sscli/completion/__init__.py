@@ -70,7 +70,8 @@ def main(argv: list[str]) -> int:
         if argv and argv[0] == "__complete":
             argv = argv[1:]
         shell, cword, words = argv[0], int(argv[1]), argv[2:]
-        sys.stdout.write(answer(shell, cword, words))
+        if shell in SHELLS:
+            sys.stdout.write(answer(shell, cword, words))
     except BaseException:  # a TAB must never show a traceback
         pass
     return 0

@@ -17,7 +17,7 @@ _sscli() {
     done < <(sscli __complete bash "$COMP_CWORD" "${COMP_WORDS[@]}" 2>/dev/null)
     # `zoneid=` wants its value next to it, not after a space.
     if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]]; then
-        type compopt &>/dev/null && compopt -o nospace
+        type compopt &>/dev/null && compopt -o nospace 2>/dev/null
     fi
     return 0
 }

@@ -1,0 +1,319 @@
+"""Shell completion, driven through the real bash function in completions/.
+
+Each test sources completions/sscli.bash in a fresh bash, sets COMP_WORDS and
+COMP_CWORD the way bash splits a line (`zoneid=` is two words: zoneid and =),
+calls _sscli and reads COMPREPLY. The sscli executable is the one installed
+next to this Python.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sscli.catalog import sync
+from sscli.completion import answer
+from sscli.completion.scripts import FILE_NAMES, script
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPLETIONS = ROOT / "completions"
+BIN_DIR = Path(sys.executable).parent
+CALL_FUNCTION = (
+    'source "$SCRIPT"; COMP_WORDS=("$@"); COMP_CWORD=$CWORD; _sscli; '
+    'printf "%s\\n" "${COMPREPLY[@]}"'
+)
+HANG_GUARD = 30  # seconds; only so that a broken test cannot block the suite
+
+
+pytestmark = pytest.mark.skipif(
+    not (BIN_DIR / "sscli").exists() or shutil.which("bash") is None,
+    reason="needs bash and sscli installed next to this Python (pip install -e .)",
+)
+
+
+def bash_complete(*words: str, cword: int | None = None) -> tuple[list[str], str]:
+    """COMPREPLY for the line `words`, the cursor in the last word by default."""
+    env = dict(
+        os.environ,
+        PATH=f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}",
+        SCRIPT=str(COMPLETIONS / "sscli.bash"),
+        CWORD=str(len(words) - 1 if cword is None else cword),
+    )
+    done = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", CALL_FUNCTION, "bash", *words],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+    )
+    assert done.returncode == 0
+    return [line for line in done.stdout.splitlines() if line], done.stderr
+
+
+def reply(*words: str) -> list[str]:
+    found, errors = bash_complete(*words)
+    assert errors == ""
+    return found
+
+
+def write_config(config_dir: Path, current: str, profiles: dict[str, dict]) -> None:
+    lines = [f'current_profile = "{current}"']
+    for name, values in profiles.items():
+        lines.append(f"[profiles.{name}]")
+        lines += [f'{key} = "{value}"' for key, value in values.items()]
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "config.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def config_dir(tmp_path) -> Path:
+    return tmp_path / "config"
+
+
+# -- the scripts -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completions_dir_holds_the_generated_scripts(shell):
+    saved = (COMPLETIONS / FILE_NAMES[shell]).read_text(encoding="utf-8")
+    assert saved == script(shell)
+
+
+def test_the_cli_prints_the_script(sscli):
+    result = sscli("completion", "bash")
+    assert result.code == 0
+    assert result.out == script("bash")
+
+
+# -- API names, both grammars ----------------------------------------------------------
+
+
+def test_cloudmonkey_grammar_completes_the_noun():
+    found = reply("sscli", "list", "virt")
+    assert "virtualmachines" in found
+    assert all(word.startswith("virt") for word in found)
+
+
+def test_api_names_complete_in_one_word():
+    found = reply("sscli", "listVir")
+    assert "listVirtualMachines" in found
+    assert all(word.startswith("listVir") for word in found)
+
+
+def test_api_names_complete_whatever_the_case_typed():
+    assert "listVirtualMachines" in reply("sscli", "listvirtualm")
+
+
+def test_an_empty_first_word_offers_commands_and_verbs():
+    found = reply("sscli", "")
+    assert {"help", "sync", "set", "list", "deploy"} <= set(found)
+
+
+def test_names_come_from_the_profiles_synced_catalog(config_dir):
+    write_config(config_dir, "prod", {"prod": {"url": "https://x/client/api"}})
+
+    class Answer:
+        def request(self, command, params):
+            api = {"name": "listFrobnicators", "isasync": False, "params": []}
+            return {"count": 1, "api": [api]}
+
+    sync(Answer(), "prod")
+    assert reply("sscli", "listFrob") == ["listFrobnicators"]
+    assert reply("sscli", "-p", "other", "listFrob") == []  # bundled for others
+
+
+# -- parameters and values -------------------------------------------------------------
+
+
+def test_parameters_of_the_api_end_with_equals():
+    found = reply("sscli", "listZones", "")
+    assert {"id=", "name=", "available=", "keyword="} <= set(found)
+    assert all(word.endswith("=") for word in found)
+
+
+def test_parameters_complete_after_cloudmonkey_grammar_too():
+    assert reply("sscli", "list", "zones", "availa") == ["available="]
+
+
+def test_parameters_already_given_are_not_offered_again():
+    assert "name=" not in reply("sscli", "listZones", "name", "=", "x", "")
+
+
+def test_boolean_values_after_equals():
+    assert reply("sscli", "deployVirtualMachine", "startvm", "=") == ["true", "false"]
+    assert reply("sscli", "deployVirtualMachine", "startvm", "=", "F") == ["false"]
+
+
+def test_output_and_profile_settings(config_dir):
+    write_config(config_dir, "alpha", {"alpha": {}, "beta": {}})
+    assert reply("sscli", "set", "output", "") == [
+        "json",
+        "table",
+        "csv",
+        "text",
+        "column",
+        "tsv",
+    ]
+    assert reply("sscli", "set", "profile", "") == ["alpha", "beta"]
+    assert reply("sscli", "-p", "b") == ["beta"]
+    assert reply("sscli", "-o", "c") == ["csv", "column"]
+
+
+# -- ids from the server ---------------------------------------------------------------
+
+
+def simulator_profile(config_dir: Path, sim) -> None:
+    values = {"url": sim.url, "apikey": sim.apikey, "secretkey": sim.secretkey}
+    write_config(config_dir, "sim", {"sim": values})
+
+
+def listed_zones(sim) -> dict[str, str]:
+    """The simulator's zones as {id: name}, read with the CLI itself."""
+    from sscli import config
+    from sscli.client import Client
+
+    zones = Client(config.resolve("sim")).request("listZones", {})["zone"]
+    return {zone["id"]: zone["name"] for zone in zones}
+
+
+def test_zoneid_offers_the_simulators_zone_ids_with_names(config_dir):
+    from sscli.simulator import Simulator
+
+    with Simulator(vms=2) as sim:
+        simulator_profile(config_dir, sim)
+        zones = listed_zones(sim)
+        sim.clear_requests()
+        found = reply("sscli", "deployVirtualMachine", "zoneid", "=")
+        labelled = [f"{zone_id}  ({name})" for zone_id, name in zones.items()]
+        assert sorted(found) == sorted(labelled)
+        assert [record.params["command"] for record in sim.requests] == ["listZones"]
+
+
+def test_one_matching_id_is_offered_bare_for_insertion(config_dir):
+    from sscli.simulator import Simulator
+
+    with Simulator(vms=2) as sim:
+        simulator_profile(config_dir, sim)
+        zone_id = sorted(listed_zones(sim))[0]
+        found = reply("sscli", "deployVirtualMachine", "zoneid", "=", zone_id[:8])
+        assert found == [zone_id]
+
+
+def test_ids_are_cached_per_profile_for_the_next_tab(config_dir):
+    from sscli.simulator import Simulator
+
+    with Simulator(vms=2) as sim:
+        simulator_profile(config_dir, sim)
+        first = reply("sscli", "listVirtualMachines", "zoneid", "=")
+        second = reply("sscli", "listVirtualMachines", "zoneid", "=")
+        assert first == second and first
+        assert [record.params["command"] for record in sim.requests] == ["listZones"]
+
+
+def test_an_unreachable_server_gives_no_ids_and_no_error(config_dir):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    values = {
+        "url": f"http://127.0.0.1:{port}/client/api",
+        "apikey": "k",
+        "secretkey": "s",
+    }
+    write_config(config_dir, "gone", {"gone": values})
+    found, errors = bash_complete("sscli", "deployVirtualMachine", "zoneid", "=")
+    assert (found, errors) == ([], "")
+
+
+def test_a_server_that_never_answers_gives_no_ids(config_dir):
+    """The TAB stops waiting at its own deadline; the guard only catches a hang."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)  # the kernel completes the handshake; nobody reads
+    try:
+        values = {
+            "url": f"http://127.0.0.1:{listener.getsockname()[1]}/client/api",
+            "apikey": "k",
+            "secretkey": "s",
+        }
+        write_config(config_dir, "mute", {"mute": values})
+        found, errors = bash_complete("sscli", "deployVirtualMachine", "zoneid", "=")
+        assert (found, errors) == ([], "")
+    finally:
+        listener.close()
+
+
+# -- never an error in the terminal ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["bash"], ["bash", "x"], ["bash", "9", "sscli"], ["tcsh", "1", "sscli", "l"]],
+)
+def test_bad_requests_print_nothing_and_exit_zero(argv):
+    done = subprocess.run(
+        [str(BIN_DIR / "sscli"), "__complete", *argv],
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_a_broken_config_file_prints_nothing(config_dir):
+    config_dir.mkdir(parents=True)
+    (config_dir / "config.toml").write_text("[profiles\nbroken", encoding="utf-8")
+    assert bash_complete("sscli", "-p", "") == ([], "")
+
+
+def test_names_and_params_load_neither_click_nor_requests():
+    code = (
+        "import sys\n"
+        "from sscli.cli import main\n"
+        "for argv in (['bash', '1', 'sscli', 'listVir'],\n"
+        "             ['bash', '2', 'sscli', 'listZones', ''],\n"
+        "             ['bash', '3', 'sscli', 'listZones', 'available', '=']):\n"
+        "    sys.argv = ['sscli', '__complete', *argv]\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('click', 'requests', 'rich', 'platformdirs', 'tomllib', 'json')\n"
+        "sys.__stdout__.write(repr(sorted(set(heavy) & set(sys.modules))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG_GUARD
+    )
+    assert done.stdout.endswith("[]"), done.stdout
+
+
+# -- the word logic, for every shell ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("shell", "cword", "words", "expected"),
+    [
+        # bash replaces only the part after the last `=`
+        ("bash", 4, ["sscli", "listZones", "available", "=", "t"], "true\n"),
+        # zsh's script strips through `=` with compset; fish wants the whole word
+        ("zsh", 2, ["sscli", "listZones", "available=t"], "true\n"),
+        ("fish", 2, ["sscli", "listZones", "available=t"], "available=true\n"),
+        ("fish", 2, ["sscli", "list", "zon"], "zones\nzonesmetrics\n"),
+    ],
+)
+def test_each_shell_gets_the_part_it_replaces(shell, cword, words, expected):
+    assert answer(shell, cword, words) == expected
+
+
+def test_zsh_and_fish_get_labels_after_a_tab(monkeypatch):
+    from sscli.completion import ids
+
+    monkeypatch.setattr(ids, "id_candidates", lambda profile, api: [("z1", "Zurich")])
+    line = ["sscli", "deployVirtualMachine", "zoneid="]
+    assert answer("zsh", 2, line) == "z1\tZurich\n"
+    assert answer("fish", 2, line) == "zoneid=z1\tZurich\n"
