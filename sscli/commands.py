@@ -253,18 +253,15 @@ def logout_command(ctx: click.Context) -> None:
 
 
 @cli.command("help")
-@click.argument("topic", required=False)
-def help_command(topic: str | None) -> None:
-    """Describe an API (sscli help deployVirtualMachine) or list APIs by a word."""
+@click.argument("topic", nargs=-1)
+def help_command(topic: tuple[str, ...]) -> None:
+    """Describe an API (sscli help deployVirtualMachine, sscli help list zones)
+    or list the APIs whose names contain a word (sscli help snapshot)."""
     from sscli.catalog import Catalog
-    from sscli.help import format_api_help, format_api_list
+    from sscli.help import help_for
 
     catalog = Catalog.load(_current_profile_name())
-    name = catalog.canonical(topic) if topic else None
-    if name:
-        click.echo(format_api_help(catalog.api(name)))
-    else:
-        click.echo(format_api_list(catalog, topic))
+    click.echo(help_for(catalog, list(topic)), nl=False)
 
 
 def _current_profile_name() -> str | None:
