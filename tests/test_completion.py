@@ -317,3 +317,27 @@ def test_zsh_and_fish_get_labels_after_a_tab(monkeypatch):
     line = ["sscli", "deployVirtualMachine", "zoneid="]
     assert answer("zsh", 2, line) == "z1\tZurich\n"
     assert answer("fish", 2, line) == "zoneid=z1\tZurich\n"
+
+
+# -- the lists a TAB keeps so as not to import click -----------------------------------
+
+
+def test_builtins_and_options_match_the_click_group():
+    from sscli import completion
+    from sscli.commands import _global_options, cli
+
+    assert set(completion.BUILTINS) == set(cli.commands)
+    options = _global_options()
+    flags = {name for option in options if option.is_flag for name in option.opts}
+    valued = {name for option in options if not option.is_flag for name in option.opts}
+    assert flags | {"--help", "--version"} == set(completion.FLAG_OPTIONS)
+    assert valued == set(completion.VALUE_OPTIONS)
+
+
+def test_settings_and_formats_match_the_config():
+    from sscli import args, completion, config
+
+    assert set(completion.SETTINGS) == {"profile", *config.SETTINGS}
+    assert completion.OUTPUT_FORMATS == config.OUTPUT_FORMATS
+    assert completion.SELECTION_KEYS == args.SELECTION_KEYS
+    assert completion.PROFILE_ENV == config.ENV_SETTINGS["profile"][0]

@@ -16,7 +16,20 @@ from sscli.catalog import store
 from sscli.catalog.index import NO_LIST_API, parse_index, parse_params
 
 SHELLS = ("bash", "zsh", "fish")
-BUILTINS = ("completion", "help", "profiles", "set", "simulator", "sync", "wait")
+# The click group's commands and options (sscli/commands.py), spelt out so that
+# a TAB need not import click; tests/test_completion.py keeps them in step.
+BUILTINS = (
+    "completion",
+    "help",
+    "login",
+    "logout",
+    "profiles",
+    "set",
+    "shell",
+    "simulator",
+    "sync",
+    "wait",
+)
 VALUE_OPTIONS = ("-p", "--profile", "-o", "--output", "--query")
 FLAG_OPTIONS = (
     "--compact",
@@ -26,6 +39,7 @@ FLAG_OPTIONS = (
     "--no-paginate",
     "--no-wait",
     "--post",
+    "--retry",
     "--version",
     "--wide",
 )
