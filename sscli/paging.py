@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import re
-from collections.abc import Collection
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Collection
+from concurrent.futures import Future
 from typing import Any, Protocol
 
 from sscli.errors import APIError, BadResponseError
@@ -173,7 +175,7 @@ class _PageFetcher:
         self.command = command
         self.params = params
         self.pagesize = pagesize
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="page")
+        self.pool = _Workers(workers, self.fetch_page)
         self.pending: dict[int, Future] = {}
         self.asked = 1  # the highest page number asked for so far
 
@@ -210,7 +212,7 @@ class _PageFetcher:
                 "narrow the list with a filter or page it yourself with page=N"
             )
         for page in range(self.asked + 1, last_page + 1):
-            self.pending[page] = self.pool.submit(self.fetch_page, page)
+            self.pending[page] = self.pool.submit(page)
         self.asked = max(self.asked, last_page)
 
     def fetch_page(self, page: int) -> dict:
@@ -248,7 +250,46 @@ class _PageFetcher:
 
     def close(self) -> None:
         # Pages not yet started are dropped; a failure must not wait for them.
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        for future in self.pending.values():
+            future.cancel()
+        self.pool.close()
+
+
+class _Workers:
+    """A few daemon threads fetching the pages put on a queue.
+
+    Not a ThreadPoolExecutor: its threads hold the process open at exit, so a
+    Ctrl-C or a failed page would wait for a slow request still in flight.
+    """
+
+    def __init__(self, count: int, work: Callable[[int], dict]):
+        self.work = work
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.threads = [
+            threading.Thread(target=self.run, name=f"page-{n}", daemon=True)
+            for n in range(count)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def submit(self, page: int) -> Future:
+        future: Future = Future()
+        self.queue.put((page, future))
+        return future
+
+    def run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            page, future = item
+            if not future.set_running_or_notify_cancel():
+                continue  # cancelled while queued
+            try:
+                future.set_result(self.work(page))
+            except BaseException as err:  # every future ends, or the caller hangs
+                future.set_exception(err)
+
+    def close(self) -> None:
+        for _ in self.threads:
+            self.queue.put(None)
 
 
 def _as_count(value: Any, default: int) -> int:

@@ -7,15 +7,15 @@ the end carries no list, a pagesize above the maximum is a 431.
 from __future__ import annotations
 
 import json
+import signal
 import threading
 
 import pytest
-import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sscli import paging
-from sscli.errors import APIError, BadResponseError, ExitCode, NetworkError
+from sscli.errors import APIError, BadResponseError, ExitCode
 
 WAIT_LIMIT = 10  # seconds a blocked test page waits before failing the test
 
@@ -304,6 +304,30 @@ def test_no_more_pages_are_in_flight_than_workers():
     assert server.max_in_flight == 3
 
 
+def test_ctrl_c_does_not_wait_for_pages_in_flight():
+    server = FakeListServer(2000)
+    release = threading.Event()
+
+    def interrupt_while_page_2_runs(page):
+        if page == 2:
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+            release.wait(WAIT_LIMIT)
+
+    server.before_answer = interrupt_while_page_2_runs
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            paging.fetch_all(server, "listThings", {})
+        in_flight = [
+            thread
+            for thread in threading.enumerate()
+            if thread.name.startswith("page-") and thread.is_alive()
+        ]
+        # Daemon threads do not hold the process open once Ctrl-C ends the call.
+        assert in_flight and all(thread.daemon for thread in in_flight)
+    finally:
+        release.set()
+
+
 @settings(
     max_examples=60,
     deadline=None,
@@ -431,18 +455,27 @@ def test_cli_fails_on_a_server_that_repeats_pages(sscli, big_profile):
 
 
 def test_cli_prints_nothing_when_one_page_fails(sscli, big_profile, monkeypatch):
-    real_send = requests.Session.send
+    from sscli.simulator.server import raw_answer
 
-    def send(self, prepared, **kwargs):
-        if "page=3&" in (prepared.url or ""):
-            raise requests.exceptions.ConnectionError("Connection refused")
-        return real_send(self, prepared, **kwargs)
+    real_answer = big_profile.answer
+    broken = {
+        "listvirtualmachinesresponse": {
+            "errorcode": 530,
+            "cserrorcode": 9999,
+            "errortext": "page 3 broke",
+        }
+    }
 
-    monkeypatch.setattr(requests.Session, "send", send)
+    def answer(method, path, pairs, cookies):
+        if ("page", "3") in pairs:
+            return raw_answer(530, json.dumps(broken))
+        return real_answer(method, path, pairs, cookies)
+
+    monkeypatch.setattr(big_profile, "answer", answer)
     result = sscli("listVirtualMachines", "-o", "json")
-    assert result.code == NetworkError.exit_code
+    assert result.code == ExitCode.API_ERROR
     assert result.out == ""
-    assert "connection refused" in result.err
+    assert "page 3 broke" in result.err
 
 
 def test_cli_empty_list_is_an_empty_answer(sscli, big_profile):
