@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 REFRESH_PER_SECOND = 8  # smooth enough for a spinner, cheap for the terminal
+# rich would catch what others print meanwhile and move it to our stream; never
+# let stdout's bytes go anywhere but stdout.
+KEEP_STREAMS = {"redirect_stdout": False, "redirect_stderr": False}
 PAGE_LABEL = "Fetching rows"
 JOB_HINT = "Ctrl-C stops waiting; the job goes on"
 
@@ -48,6 +51,7 @@ class PageProgress:
             console=self.console or stderr_console(),
             transient=True,
             refresh_per_second=REFRESH_PER_SECOND,
+            **KEEP_STREAMS,
         )
         self._task = self._progress.add_task(PAGE_LABEL, total=total_rows)
         self._progress.start()
@@ -91,6 +95,7 @@ class JobSpinner:
             console=self.console or stderr_console(),
             transient=True,
             refresh_per_second=REFRESH_PER_SECOND,
+            **KEEP_STREAMS,
         )
         self._task = self._progress.add_task(
             "job", total=None, jobid=self.jobid, hint=JOB_HINT

@@ -322,3 +322,15 @@ def test_cli_wait_for_an_unknown_job_fails_after_one_query(sscli, job_sim):
     assert result.code == ExitCode.API_ERROR
     assert f"no job {unknown}" in result.err
     assert len(job_queries(job_sim)) == 1
+
+
+def test_what_others_print_during_the_bar_stays_on_stdout(capsys):
+    from sscli.progress import PageProgress
+
+    console = terminal_console()
+    bar = PageProgress(console=console)
+    bar.start(10)
+    print("result line")
+    bar.close()
+    assert capsys.readouterr().out == "result line\n"
+    assert "result line" not in console.file.getvalue()
