@@ -83,7 +83,11 @@ def fetch_all(
         return client.request(command, params)
     first, pagesize = fetch_first_page(client, command, params, pagesize)
     listkey = find_list_key(first)
-    if listkey is None or len(first[listkey]) != pagesize:
+    if listkey is None:
+        return first
+    served = len(first[listkey])
+    pagesize = served_pagesize(served, _as_count(first.get("count"), 0), pagesize)
+    if served != pagesize:
         # One short page, or an API that ignores pagesize: that is every row.
         return first
 
@@ -114,6 +118,16 @@ def fetch_first_page(
         if allowed is None or allowed >= pagesize:
             raise
     return client.request(command, page_params(params, 1, allowed)), allowed
+
+
+def served_pagesize(rows: int, count: int, asked: int) -> int:
+    """The page size the server used: ours, or a smaller cap it set without a 431.
+
+    A short page 1 whose count promises more rows was cut by the server.
+    """
+    if 0 < rows < asked and count > rows:
+        return rows
+    return asked
 
 
 def max_pagesize(err: APIError) -> int | None:

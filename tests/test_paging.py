@@ -221,6 +221,19 @@ def test_a_smaller_server_maximum_is_taken_from_its_431():
     assert [call["pagesize"] for call in server.calls] == ["500", "100", "100", "100"]
 
 
+def test_a_server_capping_pages_silently_is_paged_at_its_size():
+    server = FakeListServer(250, max_pagesize=100)
+    capped = server.answer
+
+    def answer(command, params, page):
+        return capped(command, {**params, "pagesize": "100"}, page)
+
+    server.answer = answer
+    response = paging.fetch_all(server, "listThings", {})
+    assert ids(response["thing"]) == ids(server.rows)
+    assert [call["pagesize"] for call in server.calls] == ["500", "100", "100"]
+
+
 def test_another_431_on_page_one_is_not_retried():
     class Refusing:
         calls = 0
