@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sscli.catalog import Catalog, read_full, store, sync
-from sscli.catalog.build import build_index
+from sscli.catalog import Catalog, read_answer, store, sync
+from sscli.catalog.build import build_details, build_index
 from sscli.errors import APIError, BadResponseError, NetworkError, UsageError
 
 TOOLS = Path(__file__).resolve().parent.parent / "tools"
@@ -48,17 +48,22 @@ def synced_answer(*names: str) -> dict:
 # -- the bundled catalog ---------------------------------------------------------------
 
 
-def test_bundled_index_is_built_from_the_bundled_answer():
+def bundled_source() -> str:
     sys.path.insert(0, str(TOOLS))
     try:
         from build_catalog import BUNDLED_SOURCE
     finally:
         sys.path.remove(str(TOOLS))
-    apis = read_full(store.BUNDLED_FULL)["api"]
-    expected = build_index(apis, BUNDLED_SOURCE)
-    assert Path(store.BUNDLED_INDEX).read_text(encoding="utf-8") == expected, (
-        "run: python tools/build_catalog.py"
-    )
+    return BUNDLED_SOURCE
+
+
+def test_bundled_index_and_details_are_built_from_the_bundled_answer():
+    apis = read_answer(store.BUNDLED_ANSWER)["api"]
+    index = Path(store.BUNDLED_INDEX).read_text(encoding="utf-8")
+    details = gzip.decompress(Path(store.BUNDLED_DETAILS).read_bytes())
+    rebuild = "run: python tools/build_catalog.py"
+    assert index == build_index(apis, bundled_source()), rebuild
+    assert details == gzip.decompress(build_details(apis)), rebuild
 
 
 def test_bundled_catalog_has_every_418_api():
@@ -77,7 +82,7 @@ def test_index_keeps_params_type_required_and_async():
     assert not catalog.is_async("listZones")
 
 
-def test_details_come_from_the_full_answer():
+def test_details_come_from_the_listapis_entry():
     api = Catalog.load().api("deployvirtualmachine")
     assert api.name == "deployVirtualMachine"
     assert api.isasync
@@ -219,9 +224,10 @@ def test_a_synced_catalog_replaces_the_bundled_one_for_that_profile_only():
 def test_sync_writes_under_the_cache_dir_and_leaves_no_temporary_file(tmp_path):
     sync(FakeClient(synced_answer("listFrobs")), "prod")
     folder = tmp_path / "cache" / "catalog"
-    assert sorted(os.listdir(folder)) == ["prod.idx", "prod.json.gz"]
-    stored = json.loads(gzip.decompress((folder / "prod.json.gz").read_bytes()))
-    assert [api["name"] for api in stored["api"]] == ["listFrobs"]
+    assert sorted(os.listdir(folder)) == ["prod.details.gz", "prod.idx"]
+    lines = gzip.decompress((folder / "prod.details.gz").read_bytes()).splitlines()
+    name, entry = lines[1].split(b"\t")
+    assert (name, json.loads(entry)["name"]) == (b"listFrobs", "listFrobs")
 
 
 @pytest.mark.parametrize(
@@ -260,10 +266,10 @@ def test_a_damaged_synced_index_falls_back_to_the_bundled_catalog():
 
 
 def test_profile_names_cannot_escape_the_cache_dir(tmp_path):
-    index_path, full_path = store.profile_paths("../../etc/passwd")
+    index_path, details_path = store.profile_paths("../../etc/passwd")
     folder = tmp_path / "cache" / "catalog"
     assert Path(index_path).parent == folder
-    assert Path(full_path).parent == folder
+    assert Path(details_path).parent == folder
 
 
 def test_sync_against_the_simulator(sim_profile, sscli):

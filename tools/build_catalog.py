@@ -1,4 +1,4 @@
-"""Regenerate the bundled catalog index from the bundled listApis answer.
+"""Regenerate the bundled catalog index and details from the listApis answer.
 
     python tools/build_catalog.py
 
@@ -14,17 +14,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sscli.catalog import read_full, store  # noqa: E402
-from sscli.catalog.build import build_index  # noqa: E402
+from sscli.catalog import read_answer, store  # noqa: E402
+from sscli.catalog.build import build_details, build_index  # noqa: E402
 
 BUNDLED_SOURCE = "bundled CloudStack 4.18"
 
 
 def main() -> int:
-    apis = read_full(store.BUNDLED_FULL)["api"]
+    apis = read_answer(store.BUNDLED_ANSWER)["api"]
     index = build_index(apis, BUNDLED_SOURCE)
     Path(store.BUNDLED_INDEX).write_text(index, encoding="utf-8")
-    print(f"{store.BUNDLED_INDEX}: {len(apis)} APIs, {len(index)} bytes")
+    details = build_details(apis)
+    Path(store.BUNDLED_DETAILS).write_bytes(details)
+    print(f"{len(apis)} APIs: index {len(index)} bytes, details {len(details)} bytes")
     return 0
 
 

@@ -8,15 +8,22 @@ import alone costs a TAB several milliseconds):
 
 and each param is "name type required listapi", space separated: required is 0
 or 1, listapi the list API whose ids fill the parameter ("-" when none).
+
+Descriptions and response fields go to a separate gzip-compressed details file,
+one API a line (`name<TAB>its listApis entry as JSON`), so that help parses
+only the API it shows instead of the whole 2.5 MB answer.
 """
 
 from __future__ import annotations
 
 import difflib
+import gzip
+import json
 from collections import Counter, defaultdict
 
 INDEX_MAGIC = "#sscli-catalog"
 INDEX_VERSION = "1"
+DETAILS_HEADER = "#sscli-details 1"
 NO_LIST_API = "-"
 LIST_VERB = "list"
 # Required parameters the id fetcher can fill itself; a list API that needs any
@@ -32,6 +39,18 @@ def build_index(apis: list[dict], source: str) -> str:
     for name in sorted(by_name):
         lines.append(_api_line(by_name[name], by_name, companions))
     return "\n".join(lines) + "\n"
+
+
+def build_details(apis: list[dict]) -> bytes:
+    """The details file: every API's own entry, one line each, compressed."""
+    lines = [DETAILS_HEADER]
+    for api in sorted(apis, key=lambda api: api["name"]):
+        if _usable_name(api.get("name")):
+            entry = json.dumps(api, ensure_ascii=False, separators=(",", ":"))
+            lines.append(f"{api['name']}\t{entry}")
+    text = "\n".join(lines) + "\n"
+    # mtime=0: the same catalog gives the same bytes, so git sees no change.
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
 def _usable_name(name) -> bool:

@@ -36,29 +36,28 @@ MAX_SUGGESTIONS = 3
 
 
 class Catalog:
-    def __init__(self, source: str, lines: dict[str, str], full_path: str):
+    def __init__(self, source: str, lines: dict[str, str], details_path: str):
         self.source = source
-        self.full_path = full_path
+        self.details_path = details_path
         self._lines = lines
         self._params: dict[str, dict[str, ParamSpec]] = {}
         self._lowered: dict[str, str] | None = None
-        self._entries: dict[str, dict] | None = None
 
     @classmethod
     def load(cls, profile_name: str | None = None) -> Catalog:
         """The profile's synced catalog, else the bundled one."""
         if profile_name:
-            index_path, full_path = store.profile_paths(profile_name)
+            index_path, details_path = store.profile_paths(profile_name)
             parsed = parse_index(store.read_text(index_path))
             if parsed:
-                return cls(*parsed, full_path)
+                return cls(*parsed, details_path)
         parsed = parse_index(store.read_text(store.BUNDLED_INDEX))
         if parsed is None:
             raise ConfigError(
                 f"the bundled API catalog {store.BUNDLED_INDEX} is missing or "
                 "damaged; reinstall sscli"
             )
-        return cls(*parsed, store.BUNDLED_FULL)
+        return cls(*parsed, store.BUNDLED_DETAILS)
 
     # -- names ---------------------------------------------------------------
 
@@ -195,22 +194,13 @@ class Catalog:
         from sscli.catalog.details import api_from_entry
 
         name = self._known(name)
-        entry = self._full_entries().get(name)
+        entry = store.read_details(self.details_path, name)
         if entry is None:
             raise ConfigError(
-                f"the catalog file {self.full_path} lacks {name}; "
+                f"the catalog file {self.details_path} lacks {name}; "
                 "run `sscli sync` to fetch it again"
             )
         return api_from_entry(entry)
-
-    def _full_entries(self) -> dict[str, dict]:
-        if self._entries is None:
-            self._entries = {
-                entry["name"]: entry
-                for entry in store.read_full(self.full_path).get("api", [])
-                if isinstance(entry, dict) and "name" in entry
-            }
-        return self._entries
 
 
 def _checked_value(api: str, key: str, kind: str, value: str) -> str:

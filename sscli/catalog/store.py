@@ -14,10 +14,11 @@ CONFIG_DIR_ENV = "SSCLI_CONFIG_DIR"
 APP_NAME = "sscli"
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")
 BUNDLED_INDEX = os.path.join(DATA_DIR, "catalog-4.18.idx")
-BUNDLED_FULL = os.path.join(DATA_DIR, "listApis-4.18.json.gz")
+BUNDLED_DETAILS = os.path.join(DATA_DIR, "details-4.18.gz")
+BUNDLED_ANSWER = os.path.join(DATA_DIR, "listApis-4.18.json.gz")  # the source
 CATALOG_SUBDIR = "catalog"
 INDEX_SUFFIX = ".idx"
-FULL_SUFFIX = ".json.gz"
+DETAILS_SUFFIX = ".details.gz"
 
 
 def cache_dir() -> str:
@@ -51,10 +52,10 @@ def _xdg_dir(variable: str, fallback: str) -> str:
 
 
 def profile_paths(profile_name: str) -> tuple[str, str]:
-    """The synced (index, full response) files of one profile."""
+    """The synced (index, details) files of one profile."""
     folder = os.path.join(cache_dir(), CATALOG_SUBDIR)
     stem = os.path.join(folder, safe_file_name(profile_name))
-    return stem + INDEX_SUFFIX, stem + FULL_SUFFIX
+    return stem + INDEX_SUFFIX, stem + DETAILS_SUFFIX
 
 
 def safe_file_name(name: str) -> str:
@@ -102,7 +103,7 @@ def _remove_quietly(path: str) -> None:
         pass
 
 
-def read_full(path: str) -> dict:
+def read_answer(path: str) -> dict:
     """A stored listApis answer ({"count": N, "api": [...]}), gzip-compressed."""
     import gzip
     import json
@@ -113,6 +114,25 @@ def read_full(path: str) -> dict:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             return json.load(handle)
     except (OSError, ValueError) as err:
+        raise ConfigError(f"cannot read the API catalog {path}: {err}") from None
+
+
+def read_details(path: str, name: str) -> dict | None:
+    """One API's entry from a details file (format in build.py); None if absent."""
+    import gzip
+    import json
+
+    from sscli.errors import ConfigError
+
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            text = handle.read()
+        start = text.find(f"\n{name}\t")
+        if start < 0:
+            return None
+        start += len(name) + 2
+        return json.loads(text[start : text.find("\n", start)])
+    except (OSError, ValueError) as err:
         raise ConfigError(
-            f"cannot read the API catalog {path}: {err}; run `sscli sync`"
+            f"cannot read the API details {path}: {err}; run `sscli sync`"
         ) from None

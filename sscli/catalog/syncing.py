@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import gzip
-import json
 
 from sscli.catalog import store
-from sscli.catalog.build import build_index
+from sscli.catalog.build import build_details, build_index
 from sscli.errors import BadResponseError
 
 SYNC_PARAMS = {"listall": "true"}
-GZIP_LEVEL = 6
 
 
 def sync(client, profile_name: str) -> int:
@@ -40,12 +37,11 @@ def _api_list(response) -> list[dict]:
 
 
 def write_synced(profile_name: str, apis: list[dict]) -> None:
-    """Write the profile's full answer, then its index, each atomically."""
+    """Write the profile's details, then its index, each atomically."""
     now = datetime.datetime.now(datetime.timezone.utc)
     source = f"profile {profile_name}, synced {now:%Y-%m-%d %H:%M} UTC"
     index = build_index(apis, source)
-    full = json.dumps({"count": len(apis), "api": apis}, separators=(",", ":"))
-    index_path, full_path = store.profile_paths(profile_name)
-    # The full file first: an index is only ever next to the details it indexes.
-    store.write_atomically(full_path, gzip.compress(full.encode("utf-8"), GZIP_LEVEL))
+    index_path, details_path = store.profile_paths(profile_name)
+    # Details first: an index is only ever next to the details it indexes.
+    store.write_atomically(details_path, build_details(apis))
     store.write_atomically(index_path, index.encode("utf-8"))
