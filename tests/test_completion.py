@@ -310,6 +310,12 @@ def test_each_shell_gets_the_part_it_replaces(shell, cword, words, expected):
     assert answer(shell, cword, words) == expected
 
 
+def test_a_space_after_equals_starts_a_new_word():
+    # bash gives `available= ` as available, =, "" and `available=` as available, =
+    lines = answer("bash", 4, ["sscli", "listZones", "available", "=", ""])
+    assert "id=\n" in lines and "available=" not in lines
+
+
 def test_zsh_and_fish_get_labels_after_a_tab(monkeypatch):
     from sscli.completion import ids
 

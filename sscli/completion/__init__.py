@@ -116,6 +116,8 @@ def _join_bash_words(words: list[str], cword: int) -> tuple[list[str], str, int]
     current_index, replaced = 0, words[cword]
     for index, word in enumerate(words[: cword + 1]):
         is_break = bool(word) and all(char in BASH_BREAKS for char in word)
+        # An empty word under the cursor follows a space: `zoneid= <TAB>`.
+        glue = glue and not (index == cword and not word)
         if joined and (is_break or glue):
             joined[-1] += word
         else:
