@@ -164,10 +164,20 @@ def set_command(ctx: click.Context, key: str | None, value: str | None) -> None:
     if value is None:
         if key not in SECRET_SETTINGS:
             raise UsageError(f"give a value: sscli set {key} VALUE")
-        value = click.prompt(f"{key}", hide_input=True, err=True)
+        value = _read_secret(key)
     name = config.set_value(key, value, profile=chosen)
     shown = "(hidden)" if key in SECRET_SETTINGS else config.parse_setting(key, value)
     click.echo(f"{key} = {shown} in profile {name!r}", err=True)
+
+
+def _read_secret(key: str) -> str:
+    """Ask without echo on a terminal; read one line when piped (`... | sscli set`)."""
+    if sys.stdin.isatty():
+        return click.prompt(key, hide_input=True, err=True)
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise UsageError(f"no {key} given on standard input")
+    return line
 
 
 def _switch_profile(name: str | None) -> None:
@@ -198,15 +208,38 @@ def shell_command(ctx: click.Context) -> None:
     ctx.exit(_open_shell(ctx.find_root().obj or {}))
 
 
-@cli.command("profiles")
-def profiles_command() -> None:
-    """List the profiles; the current one is marked with *."""
+@cli.group("profiles", invoke_without_command=True)
+@click.pass_context
+def profiles_command(ctx: click.Context) -> None:
+    """List the profiles; the current one is marked with *.
+
+    \b
+      sscli profiles
+      sscli profiles import cmk [PATH]     from CloudMonkey's ~/.cmk/config
+      sscli profiles import cs [PATH]      from exoscale cs's ~/.cloudstack.ini
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     current, names = config.profile_names()
     if not names:
         click.echo("No profiles yet; create one with: sscli set profile NAME", err=True)
         return
     for name in names:
         click.echo(f"{'*' if name == current else ' '} {name}")
+
+
+@profiles_command.command("import")
+@click.argument("source", type=click.Choice(["cmk", "cs"]))
+@click.argument("path", required=False)
+def import_command(source: str, path: str | None) -> None:
+    """Import CloudMonkey (cmk) or cs profiles; existing keys are updated."""
+    from sscli.importing import import_profiles
+
+    imported = import_profiles(source, path)
+    for name, values in imported.items():
+        click.echo(
+            f"Imported profile {name!r} ({values.get('url', 'no url')})", err=True
+        )
 
 
 @cli.command("wait")

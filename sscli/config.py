@@ -219,7 +219,20 @@ def load_file(path: Path | None = None) -> dict:
         ) from None
     if not isinstance(data.get("profiles", {}), dict):
         raise ConfigError(f"config file {path}: 'profiles' must be a table")
+    warn_if_readable(path)
     return data
+
+
+def warn_if_readable(path: Path) -> None:
+    """Keys and passwords live here: say so when others can read the file."""
+    with contextlib.suppress(OSError):
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            print(
+                f"Warning: {path} is readable by others (mode {mode:o}); "
+                f"fix it with: chmod 600 {path}",
+                file=sys.stderr,
+            )
 
 
 def _write_file(path: Path, data: dict) -> None:

@@ -15,7 +15,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sscli.config import cache_dir, ensure_private_dir
+from sscli.config import cache_dir, ensure_private_dir, warn_if_readable
 
 SESSIONS_DIR = "sessions"
 DEFAULT_SESSION_SECONDS = 1800  # the server's session timeout when it names none
@@ -44,8 +44,10 @@ def session_path(profile_name: str) -> Path:
 
 def load(profile_name: str) -> LoginSession | None:
     """The cached session, or None when there is none or it is unreadable."""
+    path = session_path(profile_name)
     try:
-        data = json.loads(session_path(profile_name).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        warn_if_readable(path)
         return LoginSession(**data)
     except (OSError, ValueError, TypeError):
         return None

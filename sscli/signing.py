@@ -34,7 +34,7 @@ def string_to_sign(params: dict[str, str]) -> str:
     pairs = (
         f"{name}={encode_value(params[name])}"
         for name in sorted(params)
-        if name != "signature"
+        if name.lower() != "signature"  # the server skips it in any case
     )
     return "&".join(pairs).lower()
 
