@@ -310,6 +310,11 @@ def test_each_shell_gets_the_part_it_replaces(shell, cword, words, expected):
     assert answer(shell, cword, words) == expected
 
 
+def test_options_anywhere_are_skipped():
+    words = ["sscli", "--output=json", "-p", "x", "--debug", "listZones", "availa"]
+    assert answer("fish", 6, words) == "available=\n"
+
+
 def test_a_space_after_equals_starts_a_new_word():
     # bash gives `available= ` as available, =, "" and `available=` as available, =
     lines = answer("bash", 4, ["sscli", "listZones", "available", "=", ""])

@@ -173,8 +173,8 @@ class Line:
             self.option_waiting = token
         elif token.startswith("--profile="):
             self.profile = token.partition("=")[2]
-        elif token.startswith("-") and "=" not in token:
-            return
+        elif token.startswith("-"):
+            return  # a flag, or --output=json
         else:
             self.positionals.append(token)
 
