@@ -1,0 +1,185 @@
+"""The table format: rich tables on a terminal, plain aligned columns elsewhere.
+
+On a terminal (and without wide) long text columns are cut with an ellipsis so the
+table fits the width, but ids are never cut or folded: a column is kept whole when
+its name ends in "id", a value in it is a UUID, or it is narrow anyway (states,
+IPs, dates). If those alone are wider than the terminal the table is simply wider.
+A single object is a two-column key/value table whose long values fold.
+
+Output that is not a terminal (and not forced into colour) has no box, no colour
+and nothing cut: that is the column format's alignment, written without rich,
+which takes seconds to lay out thousands of rows.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from typing import TYPE_CHECKING, TextIO
+
+from sscli.render.column import display_width, section_lines, write_aligned
+from sscli.render.rows import (
+    GRID,
+    OBJECT,
+    VALUES,
+    Options,
+    Section,
+    View,
+    format_cell,
+    section_cells,
+    to_one_line,
+)
+
+if TYPE_CHECKING:  # rich is imported only when a table is drawn, not for pipes
+    from rich.console import Console
+    from rich.table import Table
+
+TERMINAL_BOX = "ROUNDED"  # a name in rich.box
+FALLBACK_SIZE = (80, 24)  # when the terminal's size cannot be read
+KEEP_WHOLE_WIDTH = 24  # "2011-06-23T05:06:42+0000": cutting such a column saves little
+MIN_TEXT_WIDTH = 10  # narrower than this a cut column shows nothing useful
+UUID_LENGTH = 36
+UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+UNLIMITED_WIDTH = 1_000_000  # the table, not the console, decides how wide it is
+HEADER_STYLE = "bold cyan"
+KEY_STYLE = "bold"
+
+
+def write(view: View, out: TextIO, err: TextIO, options: Options) -> None:
+    terminal = out.isatty()
+    if not terminal and not options.color:
+        write_aligned(view, out, plain_lines)
+        return
+    fit_width = None
+    if terminal and not options.wide:
+        fit_width = options.width or shutil.get_terminal_size(FALLBACK_SIZE).columns
+    console = make_console(out, terminal, options.color)
+    titled = len(view.sections) > 1
+    for number, section in enumerate(view.sections):
+        if number:
+            console.line()
+        title = section.title if titled else None
+        console.print(make_table(section, title, terminal, fit_width), crop=False)
+
+
+def plain_lines(section: Section) -> list[list[str]]:
+    if section.kind != OBJECT:
+        return section_lines(section)
+    return [[key, to_one_line(value)] for key, value in key_values(section)]
+
+
+def key_values(section: Section) -> list[tuple[str, str]]:
+    item = section.rows[0]
+    return [(key, format_cell(item[key])) for key in section.columns if key in item]
+
+
+def make_console(out: TextIO, terminal: bool, color: bool) -> Console:
+    from rich.console import Console
+
+    return Console(
+        file=out,
+        width=UNLIMITED_WIDTH,
+        force_terminal=terminal or color,
+        color_system="auto" if color else None,
+        no_color=not color,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
+
+
+def make_table(
+    section: Section, title: str | None, terminal: bool, fit_width: int | None
+) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title=title,
+        box=getattr(box, TERMINAL_BOX) if terminal else None,
+        show_edge=terminal,
+        pad_edge=terminal,
+        show_header=section.kind not in (GRID, OBJECT, VALUES),
+        header_style=HEADER_STYLE,
+    )
+    if section.kind == OBJECT:
+        fill_key_value(table, section, fit_width)
+    else:
+        fill_rows(table, section, fit_width)
+    return table
+
+
+def fill_rows(table: Table, section: Section, fit_width: int | None) -> None:
+    from rich.text import Text
+
+    rows = list(section_cells(section))
+    names = section.columns or [""] * max(len(cells) for cells in rows)
+    columns = [
+        [name] + [cells[index] if index < len(cells) else "" for cells in rows]
+        for index, name in enumerate(names)
+    ]
+    limits = fit_columns(names, columns, fit_width) if fit_width else {}
+    for index, name in enumerate(names):
+        table.add_column(
+            name, no_wrap=True, overflow="ellipsis", max_width=limits.get(index)
+        )
+    for cells in rows:
+        table.add_row(*(Text(cell) for cell in cells))
+
+
+def fill_key_value(table: Table, section: Section, fit_width: int | None) -> None:
+    from rich.text import Text
+
+    pairs = key_values(section)
+    value_width = None
+    if fit_width:
+        key_width = max(display_width(key) for key, _ in pairs)
+        longest = max(measure(value) for _, value in pairs)
+        frame = 3 * 2 + 1  # two edges, one divider, a space each side of each cell
+        value_width = max(fit_width - frame - key_width, min(longest, UUID_LENGTH))
+    table.add_column("key", style=KEY_STYLE, no_wrap=True)
+    table.add_column("value", overflow="fold", max_width=value_width)
+    for key, value in pairs:
+        table.add_row(Text(key), Text(value))
+
+
+def fit_columns(
+    names: list[str], columns: list[list[str]], fit_width: int
+) -> dict[int, int]:
+    """Widths for the columns that must be cut so the table fits in fit_width.
+
+    Whole columns keep their width; the others share what is left: the narrow ones
+    whole, the wide ones cut to one common width (water filling).
+    """
+    naturals = [max(measure(cell) for cell in cells) for cells in columns]
+    cuttable = {
+        index: width
+        for index, (name, cells, width) in enumerate(
+            zip(names, columns, naturals, strict=True)
+        )
+        if not keeps_whole(name, cells, width)
+    }
+    frame = 3 * len(names) + 1  # edges, dividers and a space each side of each cell
+    budget = fit_width - frame - sum(naturals) + sum(cuttable.values())
+    limit = max(share_width(sorted(cuttable.values()), budget), MIN_TEXT_WIDTH)
+    return {index: limit for index, width in cuttable.items() if width > limit}
+
+
+def share_width(widths: list[int], budget: int) -> int:
+    """The widest a column may be so that widths (ascending) fit in budget."""
+    for count, width in enumerate(widths):
+        share = budget // (len(widths) - count)
+        if width > share:
+            return share
+        budget -= width
+    return budget
+
+
+def keeps_whole(name: str, cells: list[str], width: int) -> bool:
+    if width <= KEEP_WHOLE_WIDTH or name.lower().endswith("id"):
+        return True
+    return any(UUID_PATTERN.fullmatch(cell) for cell in cells)
+
+
+def measure(text: str) -> int:
+    return max(display_width(line) for line in text.split("\n"))

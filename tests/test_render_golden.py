@@ -1,0 +1,70 @@
+"""Every format against real CloudStack responses, compared with checked files.
+
+The files under tests/golden/render/ were read by eye once. After a deliberate
+change of output, rewrite them with SSCLI_UPDATE_GOLDEN=1 and read the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from _render_helpers import load_response, run_render
+
+from sscli.render import FORMATS
+
+GOLDEN = Path(__file__).parent / "golden" / "render"
+UPDATE = os.environ.get("SSCLI_UPDATE_GOLDEN") == "1"
+
+
+def several_lists():
+    """No real response in the corpus has two lists; this joins two real ones."""
+    zones = load_response("jclouds-listzonesresponse.json")
+    domains = load_response("jclouds-listdomainsresponse.json")
+    return {"count": 4, "zone": zones["zone"], "domain": domains["domain"]}
+
+
+CASES = {
+    # row 2 alone has jobid/jobstatus, row 1 alone has cpuused and tags
+    "ragged-vms": lambda: load_response("libcloud-listVirtualMachines_default.json"),
+    # a finished deployVirtualMachine job: shown as its jobresult's VM
+    "job-vm": lambda: load_response("libcloud-queryAsyncJobResult_11117.json"),
+    # jobresult {"success": true}: a single object of one key
+    "job-success": lambda: load_response(
+        "curated-async-success-queryAsyncJobResult-jclouds.json"
+    ),
+    # jobstatus 2: shown whole, jobresult as compact JSON
+    "job-failed": lambda: load_response(
+        "curated-async-failure-queryAsyncJobResult-jclouds.json"
+    ),
+    "several-lists": several_lists,
+}
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    expected = path.read_bytes().decode("utf-8")  # bytes: csv's CRLF must survive
+    assert text == expected, f"output differs from {path}"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("case", CASES)
+def test_format_matches_golden_file(case, fmt):
+    rendered = run_render(CASES[case](), fmt)
+
+    check_golden(f"{case}.{fmt}", rendered.out)
+
+
+@pytest.mark.parametrize(
+    ("case", "width"), [("ragged-vms", 100), ("job-vm", 80), ("several-lists", 60)]
+)
+def test_terminal_table_matches_golden_file(case, width):
+    data = CASES[case]()
+
+    rendered = run_render(data, "table", terminal=True, color=False, width=width)
+
+    check_golden(f"{case}.table-terminal-{width}", rendered.out)

@@ -1,0 +1,137 @@
+"""The table format: colour rules, fitting a terminal, ids never cut, big tables."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from _render_helpers import load_response, run_render
+from rich.cells import cell_len
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+ELLIPSIS = "…"
+
+
+@pytest.fixture
+def go_vms():
+    """A 4.16-era listVirtualMachines: UUID ids, keys in alphabetical order."""
+    return load_response(
+        "cloudstack-go-VirtualMachineService.json", "listVirtualMachines"
+    )
+
+
+def uuids_in(data) -> set[str]:
+    return set(UUID.findall(repr(data)))
+
+
+def test_a_terminal_gets_colour_by_default(go_vms):
+    out = run_render(go_vms, "table", terminal=True, fields=["id", "name"]).out
+
+    assert ANSI.search(out)
+
+
+def test_no_color_in_the_environment_turns_colour_off(go_vms, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    out = run_render(go_vms, "table", terminal=True, fields=["id", "name"]).out
+
+    assert not ANSI.search(out) and "╭" in out  # the box stays, the colour goes
+
+
+def test_color_false_turns_colour_off_on_a_terminal(go_vms):
+    out = run_render(go_vms, "table", terminal=True, color=False).out
+
+    assert not ANSI.search(out)
+
+
+def test_a_pipe_gets_no_colour_no_box_and_nothing_cut_even_at_width_80(go_vms):
+    out = run_render(go_vms, "table", width=80).out
+
+    assert not ANSI.search(out) and "╭" not in out and ELLIPSIS not in out
+    assert uuids_in(out) == uuids_in(go_vms)
+    assert len(out.splitlines()) == 2  # header and the one VM, each on one line
+    assert "SimulatedAgent.4234d24b-37fd-42bf-9184-874889001baf" in out
+
+
+def test_a_terminal_table_cuts_long_text_but_never_an_id(go_vms):
+    out = run_render(go_vms, "table", terminal=True, color=False, width=80).out
+
+    assert ELLIPSIS in out  # hostname, nic and template text are cut
+    whole_ids = {
+        value
+        for key, value in go_vms["virtualmachine"][0].items()
+        if key.endswith("id") and isinstance(value, str)
+    }
+    assert whole_ids and all(value in out for value in whole_ids)
+    assert len(out.splitlines()) == 5  # borders, header, one row: nothing folded
+
+
+def test_a_terminal_table_fits_the_width_when_the_ids_leave_room(go_vms):
+    fields = ["id", "name", "hostname", "templatedisplaytext", "nic", "state"]
+
+    out = run_render(
+        go_vms, "table", terminal=True, color=False, width=120, fields=fields
+    ).out
+
+    assert 110 < max(cell_len(line) for line in out.splitlines()) <= 120
+    assert go_vms["virtualmachine"][0]["id"] in out and ELLIPSIS in out
+
+
+def test_wide_shows_every_cell_whole_on_a_terminal(go_vms):
+    out = run_render(
+        go_vms, "table", terminal=True, color=False, width=80, wide=True
+    ).out
+
+    assert ELLIPSIS not in out
+    assert "SimulatedAgent.4234d24b-37fd-42bf-9184-874889001baf" in out
+
+
+def test_a_single_object_is_a_key_value_table_whose_long_values_fold():
+    job = load_response("libcloud-queryAsyncJobResult_11117.json")
+    vm = job["jobresult"]["virtualmachine"]
+
+    out = run_render(job, "table", terminal=True, color=False, width=80).out
+
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    assert f"│ id                    │ {vm['id']}" in out
+    assert ELLIPSIS not in out  # folded onto more lines, not cut
+    assert len(out.splitlines()) > len(vm) + 2
+
+
+def test_wide_characters_keep_the_columns_aligned():
+    data = {"zone": [{"id": 1, "name": "東京 🚀"}, {"id": 2, "name": "Zürich"}]}
+
+    out = run_render(data, "table", terminal=True, color=False, width=80).out
+
+    widths = {cell_len(line) for line in out.splitlines()}
+    assert len(widths) == 1 and "東京 🚀" in out
+
+
+def test_several_lists_get_one_titled_table_each():
+    data = {"count": 2, "zone": [{"id": 1}], "pod": [{"id": 2}]}
+
+    out = run_render(data, "table", terminal=True, color=False).out
+
+    lines = [line.strip() for line in out.splitlines()]
+    assert lines.index("zone") < lines.index("pod")
+    assert out.count("╭") == 2
+
+
+def test_five_thousand_rows_render_on_a_terminal(go_vms):
+    template = go_vms["virtualmachine"][0]
+    rows = [dict(template, id=f"vm-{n:05d}", name=f"web-{n}") for n in range(5000)]
+    data = {"count": len(rows), "virtualmachine": rows}
+
+    out = run_render(
+        data,
+        "table",
+        terminal=True,
+        color=False,
+        width=120,
+        fields=["id", "name", "state"],
+    ).out
+
+    lines = out.splitlines()
+    assert len(lines) == 5000 + 4  # top border, header, rule, rows, bottom border
+    assert lines[-2].split()[1:4] == ["vm-04999", "│", "web-4999"]
