@@ -48,7 +48,7 @@ def run_call(words: list[str], options: RunOptions) -> None:
         print(f"Warning: {warning}", file=sys.stderr)
 
     client = make_client(profile, options)
-    response = send(client, command, args.params, options)
+    response = send(client, command, args.params, options, catalog.params(command))
     if wants_wait(options, profile):
         response = finish_job(client, response, profile.timeout)
     show(response, output_format(profile), options, args.fields, args.exclude)
@@ -91,10 +91,13 @@ def make_client(profile: config.Profile, options: RunOptions):
     return _shared_clients[key]
 
 
-def send(client, command: str, params: dict[str, str], options: RunOptions) -> dict:
+def send(
+    client, command: str, params: dict[str, str], options: RunOptions, api_params=None
+) -> dict:
+    """One request, or every page of a list when the user asked for no page."""
     from sscli import paging
 
-    if options.no_paginate or not paging.wants_all_pages(command, params):
+    if options.no_paginate or not paging.wants_all_pages(command, params, api_params):
         return client.request(command, params)
     return paging.fetch_all(client, command, params, progress=paging_progress())
 

@@ -32,12 +32,14 @@ def run(argv: list[str]) -> int:
     """Run one command line and return its exit code; never raises."""
     import click
 
-    from sscli.commands import cli
+    from sscli.commands import cli, hoist_global_options
     from sscli.errors import ExitCode, SscliError
 
     debug = "--debug" in argv
     try:
-        code = cli.main(args=argv, prog_name="sscli", standalone_mode=False)
+        code = cli.main(
+            args=hoist_global_options(argv), prog_name="sscli", standalone_mode=False
+        )
         # Out of standalone mode click returns the code of a ctx.exit (the shell's).
         return code if isinstance(code, int) else ExitCode.OK
     except SscliError as err:

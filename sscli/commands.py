@@ -16,7 +16,7 @@ SECRET_SETTINGS = ("secretkey", "password")
 
 
 def _global_options() -> list[click.Option]:
-    """Built fresh for each command: the group and every API call accept them."""
+    """The group's options; hoist_global_options lets them follow any command."""
     return [
         click.Option(["-p", "--profile"], help="Server profile for this run."),
         click.Option(
@@ -44,40 +44,58 @@ def _global_options() -> list[click.Option]:
     ]
 
 
-def _merge(group_values: dict, own_values: dict) -> RunOptions:
-    """Options after the API name win over the same ones before it."""
-    merged = {}
-    for key in set(group_values) | set(own_values):
-        own, early = own_values.get(key), group_values.get(key)
-        merged[key] = own if own not in (None, False) else early
+def options_from(values: dict) -> RunOptions:
     return RunOptions(
-        profile=merged.get("profile"),
-        output=merged.get("output"),
-        debug=bool(merged.get("debug")),
-        post=bool(merged.get("post")),
-        no_wait=bool(merged.get("no_wait")),
-        no_paginate=bool(merged.get("no_paginate")),
-        retry=bool(merged.get("retry")),
-        color=False if merged.get("no_color") else None,
-        compact=bool(merged.get("compact")),
-        wide=bool(merged.get("wide")),
-        query=merged.get("query"),
+        profile=values.get("profile"),
+        output=values.get("output"),
+        debug=bool(values.get("debug")),
+        post=bool(values.get("post")),
+        no_wait=bool(values.get("no_wait")),
+        no_paginate=bool(values.get("no_paginate")),
+        retry=bool(values.get("retry")),
+        color=False if values.get("no_color") else None,
+        compact=bool(values.get("compact")),
+        wide=bool(values.get("wide")),
+        query=values.get("query"),
     )
 
 
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Move global options to the front, so they work after any command too.
+
+    Words after `set` stay put (a secret may start with a dash), and so does
+    everything after `--`. API words never start with a dash: they are key=value.
+    """
+    flags, valued = set(), set()
+    for option in cli.params:
+        names = (*option.opts, *option.secondary_opts)
+        (flags if getattr(option, "is_flag", False) else valued).update(names)
+    front: list[str] = []
+    rest: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word == "--" or (word == "set" and not rest):
+            rest.extend([word, *words])
+            break
+        name = word.split("=", 1)[0]
+        if word in flags or (name in valued and "=" in word and name.startswith("--")):
+            front.append(word)
+        elif word in valued:
+            front.extend([word, next(words, "")])
+        else:
+            rest.append(word)
+    return [*front, *rest]
+
+
 def _api_command(name: str) -> click.Command:
-    def callback(words: tuple[str, ...], **own_values) -> None:
+    def callback(words: tuple[str, ...]) -> None:
         ctx = click.get_current_context()
-        options = _merge(ctx.obj or {}, own_values)
-        run_call([ctx.info_name, *words], options)
+        run_call([ctx.info_name, *words], _options(ctx))
 
     return click.Command(
         name,
         callback=callback,
-        params=[
-            *_global_options(),
-            click.Argument(["words"], nargs=-1, type=click.UNPROCESSED),
-        ],
+        params=[click.Argument(["words"], nargs=-1, type=click.UNPROCESSED)],
         context_settings={"ignore_unknown_options": True, "help_option_names": []},
         add_help_option=False,
     )
@@ -134,8 +152,7 @@ def _open_shell(values: dict) -> int:
 
 
 def _options(ctx: click.Context) -> RunOptions:
-    root = ctx.find_root()
-    return _merge(root.obj or {}, {})
+    return options_from(ctx.find_root().obj or {})
 
 
 @cli.command("set", context_settings={"ignore_unknown_options": True})

@@ -1,0 +1,123 @@
+"""The command line as a user types it: options anywhere, names in any case."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from sscli import __version__, config
+from sscli.commands import hoist_global_options
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-o", "json", "listZones"],
+        ["listZones", "-o", "json"],
+        ["listzones", "--output=json"],
+        ["LISTZONES", "--compact", "-o", "json"],
+        ["list", "zones", "-o", "json"],
+    ],
+)
+def test_options_before_or_after_and_names_in_any_case(sscli, sim_profile, argv):
+    result = sscli(*argv)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["count"] == 2
+    assert [r.params["command"] for r in sim_profile.requests] == ["listZones"]
+
+
+def test_compact_json_is_one_line(sscli, sim_profile):
+    result = sscli("listZones", "-o", "json", "--compact")
+    assert result.out.count("\n") == 1
+
+
+def test_options_after_a_builtin_command(sscli, sim_profile):
+    assert sscli("profiles", "-p", "sim").code == 0
+    result = sscli("help", "listZones", "--debug")
+    assert result.code == 0 and "listZones" in result.out
+
+
+def test_words_after_set_are_never_taken_for_options():
+    assert hoist_global_options(["set", "secretkey", "-p", "x"]) == [
+        "set", "secretkey", "-p", "x"
+    ]
+    assert hoist_global_options(["listZones", "-p", "a", "--debug", "x=1"]) == [
+        "-p", "a", "--debug", "listZones", "x=1"
+    ]
+    assert hoist_global_options(["listZones", "--", "-o"]) == ["listZones", "--", "-o"]
+
+
+def test_secret_starting_with_a_dash_is_stored_as_given(sscli):
+    assert sscli("set", "secretkey", "-pSECRET-value").code == 0
+    assert config.resolve().secretkey == "-pSECRET-value"
+
+
+def test_version_and_help_answer_fast_paths():
+    version = subprocess.run([sys.executable, "-m", "sscli", "--version"],
+                             capture_output=True, text=True)
+    assert version.stdout.strip() == f"sscli {__version__}"
+    helped = subprocess.run([sys.executable, "-m", "sscli", "--help"],
+                            capture_output=True, text=True)
+    assert helped.returncode == 0
+    assert "sscli API [key=value ...]" in helped.stdout
+
+
+def test_value_with_equals_spaces_and_unicode_reaches_the_server(sscli, sim_profile):
+    result = sscli("listVirtualMachines", "keyword=a=b c é☃", "-o", "json")
+    assert result.code == 0, result.err
+    assert sim_profile.requests[-1].params["keyword"] == "a=b c é☃"
+
+
+def test_value_from_a_file_reaches_the_server(sscli, sim_profile, tmp_path):
+    path = tmp_path / "word.txt"
+    path.write_text("Zurich", encoding="utf-8")
+    result = sscli("listZones", f"keyword=@{path}", "-o", "json")
+    assert result.code == 0, result.err
+    assert sim_profile.requests[-1].params["keyword"] == "Zurich"
+
+
+def test_post_sends_every_parameter_once_in_the_body(sscli, sim_profile):
+    result = sscli("listZones", "keyword=Zurich", "--post", "-o", "json")
+    assert result.code == 0, result.err
+    record = sim_profile.requests[-1]
+    assert record.method == "POST"
+    assert record.query in ("", None)
+    body = record.body.decode() if isinstance(record.body, bytes) else record.body
+    names = [pair.split("=", 1)[0] for pair in body.split("&")]
+    assert sorted(names) == sorted(set(names))
+    assert {"command", "keyword", "apikey", "signature", "expires"} <= set(names)
+
+
+def test_long_requests_go_as_post(sscli, sim_profile):
+    result = sscli("listZones", "keyword=" + "x" * 5000, "-o", "json")
+    assert result.code == 0, result.err
+    assert sim_profile.requests[-1].method == "POST"
+
+
+def test_no_wait_prints_the_job_at_once(sscli, sim_profile):
+    state = sim_profile.state
+    result = sscli(
+        "deployVirtualMachine", "--no-wait", "-o", "json",
+        f"zoneid={state.zones[0]['id']}", f"templateid={state.templates[0]['id']}",
+        f"serviceofferingid={state.serviceofferings[0]['id']}",
+    )
+    assert result.code == 0, result.err
+    answer = json.loads(result.out)
+    assert set(answer) == {"id", "jobid"}
+    assert [r.params["command"] for r in sim_profile.requests] == ["deployVirtualMachine"]
+
+
+def test_deploy_with_special_characters_waits_and_shows_the_vm(sscli, sim_profile):
+    state = sim_profile.state
+    result = sscli(
+        "deployVirtualMachine", "displayname=a~b c*d+é", "-o", "json",
+        f"zoneid={state.zones[0]['id']}", f"templateid={state.templates[0]['id']}",
+        f"serviceofferingid={state.serviceofferings[0]['id']}",
+    )
+    assert result.code == 0, result.err
+    vm = json.loads(result.out)["virtualmachine"]
+    assert vm["displayname"] == "a~b c*d+é"
+    assert vm["state"] == "Running"
