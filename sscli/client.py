@@ -205,11 +205,11 @@ class Client:
             name: "***" if name.lower() in MASKED_PARAMS else value
             for name, value in params.items()
         }
-        print(f"> {method} {self.endpoint} {shown}", file=self.log)
-        print(
+        # One write, so that pages fetched side by side do not interleave lines.
+        self.log.write(
+            f"> {method} {self.endpoint} {shown}\n"
             f"< {response.status_code} {response.headers.get('Content-Type', '')} "
-            f"{len(response.content)} bytes in {seconds * 1000:.0f} ms",
-            file=self.log,
+            f"{len(response.content)} bytes in {seconds * 1000:.0f} ms\n"
         )
 
 

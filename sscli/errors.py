@@ -110,8 +110,8 @@ class JobTimeoutError(SscliError):
     def __init__(self, jobid: str, waited: float):
         self.jobid = jobid
         super().__init__(
-            f"Job {jobid} still running after {waited:.0f}s; "
-            f"check it later with: sscli queryAsyncJobResult jobid={jobid}"
+            f"Job {jobid} still running after {waited:.0f}s; wait again with: "
+            f"sscli wait {jobid} (or sscli queryAsyncJobResult jobid={jobid})"
         )
 
 
