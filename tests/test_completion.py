@@ -347,8 +347,9 @@ def test_builtins_and_options_match_the_click_group():
 
 def test_settings_and_formats_match_the_config():
     from sscli import args, completion, config
+    from sscli.completion import settings
 
-    assert set(completion.SETTINGS) == {"profile", *config.SETTINGS}
-    assert completion.OUTPUT_FORMATS == config.OUTPUT_FORMATS
+    assert set(settings.SETTINGS) == {"profile", *config.SETTINGS}
+    assert settings.OUTPUT_FORMATS == config.OUTPUT_FORMATS
+    assert settings.PROFILE_ENV == config.ENV_SETTINGS["profile"][0]
     assert completion.SELECTION_KEYS == args.SELECTION_KEYS
-    assert completion.PROFILE_ENV == config.ENV_SETTINGS["profile"][0]

@@ -17,7 +17,7 @@ LAZY_NAMES = {
     "closest_names": "lookup",
     "sync": "syncing",
     "write_synced": "syncing",
-    "read_answer": "store",
+    "read_answer": "details",
 }
 
 

@@ -6,7 +6,11 @@ never loads them (see Catalog.api).
 
 from __future__ import annotations
 
+import gzip
+import json
 from dataclasses import dataclass, field
+
+from sscli.errors import ConfigError
 
 
 @dataclass
@@ -95,3 +99,28 @@ def _split_names(text) -> list[str]:
 
 def _text(value) -> str:
     return " ".join(str(value).split()) if value else ""
+
+
+def read_answer(path: str) -> dict:
+    """A stored listApis answer ({"count": N, "api": [...]}), gzip-compressed."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"cannot read the API catalog {path}: {err}") from None
+
+
+def read_details(path: str, name: str) -> dict | None:
+    """One API's entry from a details file (format in build.py); None if absent."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            text = handle.read()
+        start = text.find(f"\n{name}\t")
+        if start < 0:
+            return None
+        start += len(name) + 2
+        return json.loads(text[start : text.find("\n", start)])
+    except (OSError, ValueError) as err:
+        raise ConfigError(
+            f"cannot read the API details {path}: {err}; run `sscli sync`"
+        ) from None

@@ -191,10 +191,10 @@ class Catalog:
 
     def api(self, name: str):
         """Everything about one API (an Api from details.py), for help."""
-        from sscli.catalog.details import api_from_entry
+        from sscli.catalog.details import api_from_entry, read_details
 
         name = self._known(name)
-        entry = store.read_details(self.details_path, name)
+        entry = read_details(self.details_path, name)
         if entry is None:
             raise ConfigError(
                 f"the catalog file {self.details_path} lacks {name}; "

@@ -3,8 +3,9 @@
 The shell scripts (scripts.py, `sscli completion bash|zsh|fish`) pass the words
 of the line and the index of the one under the cursor. Everything here must be
 quick: names, parameters and fixed values are answered with os and sys alone
-(no click, requests, json or platformdirs); ids are fetched only for `name=`
-values, by ids.py. A TAB never prints an error: every failure means no answer.
+(no click, requests, json or platformdirs). settings.py answers the rarer TABs
+(settings, profiles, option values); ids.py fetches ids for `name=` values.
+A TAB never prints an error: every failure means no answer.
 """
 
 from __future__ import annotations
@@ -44,34 +45,8 @@ FLAG_OPTIONS = (
     "--wide",
 )
 PROFILE_OPTIONS = ("-p", "--profile")
-OUTPUT_OPTIONS = ("-o", "--output")
-OUTPUT_FORMATS = ("json", "table", "csv", "text", "column", "tsv")
 BOOLEANS = ("true", "false")
 SELECTION_KEYS = ("filter", "exclude")  # read by the CLI, valid on every API
-SETTING_VALUES = {
-    "output": OUTPUT_FORMATS,
-    "verifycert": BOOLEANS,
-    "asyncblock": BOOLEANS,
-    "signaturealgorithm": ("hmacsha1", "hmacsha512"),
-}
-SETTINGS = (
-    "profile",
-    "url",
-    "apikey",
-    "secretkey",
-    "username",
-    "password",
-    "domain",
-    "output",
-    "timeout",
-    "verifycert",
-    "asyncblock",
-    "signaturealgorithm",
-    "cafile",
-)
-PROFILE_ENV = "SSCLI_PROFILE"
-CONFIG_FILE = "config.toml"
-DEFAULT_PROFILE = "default"
 BASH_BREAKS = "=:"  # COMP_WORDBREAKS characters bash gives words of their own
 
 Candidate = tuple[str, str]  # (value, label)
@@ -183,23 +158,19 @@ def complete(tokens: list[str], current: str) -> list[Candidate]:
     """Candidates for `current`, given the words between `sscli` and it."""
     line = Line(tokens)
     if line.option_waiting:
-        return _option_values(line.option_waiting, current)
+        from sscli.completion.settings import option_values
+
+        return option_values(line.option_waiting, current)
     if current.startswith("-"):
-        return _matching([*VALUE_OPTIONS, *FLAG_OPTIONS], current)
+        return matching([*VALUE_OPTIONS, *FLAG_OPTIONS], current)
     if not line.positionals:
         return _first_words(line, current)
     first = line.positionals[0]
     if first in BUILTINS:
-        return _builtin_args(line, first, line.positionals[1:], current)
+        from sscli.completion.settings import builtin_args
+
+        return builtin_args(line, first, line.positionals[1:], current)
     return _api_words(line, current)
-
-
-def _option_values(option: str, current: str) -> list[Candidate]:
-    if option in PROFILE_OPTIONS:
-        return _matching(profile_names(), current)
-    if option in OUTPUT_OPTIONS:
-        return _matching(OUTPUT_FORMATS, current)
-    return []
 
 
 def _first_words(line: Line, current: str) -> list[Candidate]:
@@ -208,23 +179,7 @@ def _first_words(line: Line, current: str) -> list[Candidate]:
     words = [*BUILTINS, *verbs]
     if current:  # all 705 names on an empty word would only bury the verbs
         words += names
-    return _matching(list(dict.fromkeys(words)), current)
-
-
-def _builtin_args(line: Line, builtin: str, args: list[str], current: str):
-    if builtin == "completion" and not args:
-        return _matching(SHELLS, current)
-    if builtin == "help" and not args:
-        return _matching(load_names(line.profile), current)
-    if builtin != "set":
-        return []
-    if not args:
-        return _matching(SETTINGS, current)
-    if len(args) == 1 and args[0] == "profile":
-        return _matching(profile_names(), current)
-    if len(args) == 1:
-        return _matching(SETTING_VALUES.get(args[0].lower(), ()), current)
-    return []
+    return matching(list(dict.fromkeys(words)), current)
 
 
 def _api_words(line: Line, current: str) -> list[Candidate]:
@@ -237,7 +192,7 @@ def _api_words(line: Line, current: str) -> list[Candidate]:
         return _param_values(line, api, specs, current)
     given = {word.partition("=")[0].split("[", 1)[0] for word in used}
     names = [name for name in [*specs, *SELECTION_KEYS] if name not in given]
-    return _matching([f"{name}=" for name in sorted(names)], current)
+    return matching([f"{name}=" for name in sorted(names)], current)
 
 
 def _api_of(lines: dict[str, str], positionals: list[str]):
@@ -263,7 +218,7 @@ def _nouns(lines: dict[str, str], positionals: list[str], current: str):
         for name in lines
         if verb_of(name).lower() == verb.lower() and len(name) > len(verb)
     ]
-    return _matching(nouns, current)
+    return matching(nouns, current)
 
 
 def _param_values(line: Line, api: str, specs: dict, current: str):
@@ -283,7 +238,7 @@ def _param_values(line: Line, api: str, specs: dict, current: str):
     return [(value, label) for value, label in values if _starts(value, current)]
 
 
-def _matching(words, current: str) -> list[Candidate]:
+def matching(words, current: str) -> list[Candidate]:
     return [(word, "") for word in words if _starts(word, current)]
 
 
@@ -304,6 +259,8 @@ def verb_of(name: str) -> str:
 def load_index(profile: str | None) -> dict[str, str]:
     """{api: index line} of the profile's synced catalog, else the bundled one."""
     if store.has_synced_catalogs():
+        from sscli.completion.settings import current_profile
+
         index_path, _ = store.profile_paths(profile or current_profile())
         parsed = parse_index(store.read_text(index_path))
         if parsed:
@@ -314,51 +271,6 @@ def load_index(profile: str | None) -> dict[str, str]:
 
 def load_names(profile: str | None) -> list[str]:
     return list(load_index(profile))
-
-
-def current_profile() -> str:
-    """SSCLI_PROFILE, else the file's current_profile, else "default"."""
-    chosen = os.environ.get(PROFILE_ENV)
-    if chosen:
-        return chosen
-    text = store.read_text(os.path.join(store.config_dir(), CONFIG_FILE)) or ""
-    quick = _quick_current_profile(text)
-    if quick is not None:
-        return quick
-    return _read_config(text).get("current_profile") or DEFAULT_PROFILE
-
-
-def _quick_current_profile(text: str) -> str | None:
-    """The top-level `current_profile = "name"` without loading a TOML parser;
-    None when the line is not that simple."""
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line.startswith("["):
-            return DEFAULT_PROFILE
-        key, equals, value = line.partition("=")
-        if equals and key.strip() == "current_profile":
-            value = value.strip()
-            if len(value) > 1 and value[0] == value[-1] == '"' and "\\" not in value:
-                return value[1:-1]
-            return None
-    return DEFAULT_PROFILE
-
-
-def profile_names() -> list[str]:
-    text = store.read_text(os.path.join(store.config_dir(), CONFIG_FILE)) or ""
-    profiles = _read_config(text).get("profiles")
-    return sorted(profiles) if isinstance(profiles, dict) else []
-
-
-def _read_config(text: str) -> dict:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-    try:
-        return tomllib.loads(text)
-    except ValueError:
-        return {}
 
 
 def script(shell: str) -> str:
