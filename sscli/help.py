@@ -129,9 +129,7 @@ def format_api_list(catalog, word: str | None = None, width: int = 80) -> str:
     if word:
         names = _matching(names, word)
         if not names:
-            raise UsageError(
-                f"no API name contains {word!r}; see `sscli help` for all of them"
-            )
+            raise UsageError(_no_match_message(catalog, word))
     groups = _group_by_verb(names)
     lines = [_list_header(catalog, names, word)]
     for verb in _verb_order(groups):
@@ -139,6 +137,14 @@ def format_api_list(catalog, word: str | None = None, width: int = 80) -> str:
         lines += _columns(groups[verb], width)
     lines += ["", "Details of one: sscli help NAME   or   sscli NAME -h"]
     return "\n".join(lines) + "\n"
+
+
+def _no_match_message(catalog, word: str) -> str:
+    from sscli.catalog import closest_names
+
+    close = closest_names("".join(word.split()), catalog.names())
+    hint = f"did you mean {close[0]}?" if close else "see `sscli help` for all"
+    return f"no API name contains {word!r}; {hint}"
 
 
 def _matching(names: list[str], word: str) -> list[str]:

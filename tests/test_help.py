@@ -88,6 +88,14 @@ def test_api_list_refuses_a_word_nothing_matches(catalog):
         format_api_list(catalog, "frobnicate")
 
 
+def test_api_list_suggests_a_close_name_for_a_typo(catalog):
+    with pytest.raises(UsageError) as caught:
+        help_for(catalog, ["list", "virtualmachnes"])
+    assert str(caught.value) == (
+        "no API name contains 'list virtualmachnes'; did you mean listVirtualMachines?"
+    )
+
+
 def test_help_for_reads_both_grammars(catalog):
     assert help_for(catalog, ["list", "virtualmachines"]).startswith(
         "listVirtualMachines (sync)"
