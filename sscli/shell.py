@@ -48,7 +48,7 @@ class Shell:
         # The global options given to sscli, for every line; `set profile` in
         # the shell changes "profile" (batch.follow_profile).
         self.values = dict(values)
-        self.session = make_session(self)
+        self.session = make_session(self.values)
 
     def loop(self) -> int:
         from sscli.call import reuse_clients
@@ -83,10 +83,10 @@ class Shell:
         return PROMPT.format(profile=self.profile() or "?")
 
 
-def make_session(shell: Shell) -> PromptSession:
+def make_session(values: dict) -> PromptSession:
     return PromptSession(
         history=open_history(),
-        completer=ThreadedCompleter(ShellCompleter(shell)),
+        completer=ThreadedCompleter(ShellCompleter(values)),
         # TAB asks, typing does not: an id lookup per keystroke would be wasteful.
         complete_while_typing=False,
         auto_suggest=AutoSuggestFromHistory(),
@@ -147,14 +147,14 @@ class SecretFreeHistory(History):
 
 
 class ShellCompleter(Completer):
-    def __init__(self, shell: Shell):
-        self.shell = shell
+    def __init__(self, values: dict):
+        self.values = values  # the shell's own dict: `set profile` shows here too
 
     def get_completions(self, document, complete_event) -> Iterable[Completion]:
         text = document.text_before_cursor
         start = current_word_start(text)
         typed = unquote(text[start:])
-        for word, label in offer(self.shell, text[:start], typed):
+        for word, label in offer(self.values, text[:start], typed):
             yield Completion(
                 quote_if_needed(word),
                 start_position=start - len(text),
@@ -164,12 +164,12 @@ class ShellCompleter(Completer):
             )
 
 
-def offer(shell: Shell, before: str, typed: str) -> list[tuple[str, str]]:
+def offer(values: dict, before: str, typed: str) -> list[tuple[str, str]]:
     """(word, label) pairs from sscli.completion; none when anything fails."""
     from sscli import completion
 
     try:
-        tokens = [*batch.option_words(shell.values), *shlex.split(before)]
+        tokens = [*batch.option_words(values), *shlex.split(before)]
         return completion.complete(tokens, typed)
     except Exception:  # a TAB must never print into the prompt
         return []
