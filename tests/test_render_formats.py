@@ -132,3 +132,17 @@ def test_rich_and_jmespath_load_only_when_needed():
 
     assert "rich" not in plain and "jmespath" not in plain
     assert "rich" in terminal and "jmespath" in queried
+
+
+def test_control_characters_from_the_server_never_reach_a_terminal():
+    data = {"vm": [{"id": 1, "name": "evil\x1b[2Jname\x07"}]}
+
+    for fmt, terminal in (
+        ("table", True),
+        ("table", False),
+        ("column", False),
+        ("text", False),
+    ):
+        out = run_render(data, fmt, terminal=terminal, color=False).out
+        assert "\x1b" not in out and "\x07" not in out
+        assert "evil\\x1b[2Jname\\x07" in out

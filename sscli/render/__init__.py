@@ -3,8 +3,8 @@
 The steps, in order: unwrap a succeeded job to its jobresult, run the JMESPath query,
 keep the filter= fields and drop the exclude= keys, split into sections (rows.py),
 and hand them to the format's module. Data goes to `out`, notes to `err`.
-Each format module is imported only when used, so rich and jmespath load only for
-the table format and for a query.
+Each format module is imported only when used; rich loads only when a table is drawn
+on a terminal, jmespath only for a query.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from sscli.errors import UsageError
 from sscli.render.fields import normalize_names, select_fields
-from sscli.render.rows import Options, View, find_sections, unwrap_job
+from sscli.render.rows import Options, View, is_terminal, unwrap_job
 
 FORMATS = ("json", "table", "csv", "text", "column", "tsv")
 FORMAT_MODULES = {
@@ -44,9 +44,14 @@ def render(
     wide: bool = False,
     width: int | None = None,
 ) -> None:
-    """Write data to out in format fmt; an empty result writes a note to err.
+    """Write data to out in format fmt (one of FORMATS); notes go to err.
 
-    color=None means colour only when out is a terminal and NO_COLOR is unset.
+    data is the unwrapped response; a succeeded job's payload is shown as its
+    jobresult. query (JMESPath) runs first, then fields (filter=) and exclude.
+    color=None: colour only when out is a terminal and NO_COLOR is unset; True or
+    False wins over both. compact: one-line json. wide: cut nothing on a terminal.
+    width: the terminal width to fit (default: detected); a pipe is never cut.
+    Raises UsageError for an unknown format or a bad query.
     """
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
@@ -80,7 +85,7 @@ def select_view(
         data = apply_query(data, query)
 
     data = select_fields(data, fields, exclude)
-    return View(data, find_sections(data, fields))
+    return View(data, fields)
 
 
 def pick_color(color: bool | None, out: TextIO) -> bool:
@@ -89,5 +94,4 @@ def pick_color(color: bool | None, out: TextIO) -> bool:
         return color
     if os.environ.get("NO_COLOR"):
         return False
-    isatty = getattr(out, "isatty", None)
-    return bool(isatty and isatty())
+    return is_terminal(out)

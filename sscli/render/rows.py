@@ -10,6 +10,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TextIO
 
 from sscli.render.json_format import dumps_json
@@ -30,7 +31,12 @@ SINGLE = "single"  # {"success": true}, a job, any other object
 EMPTY = "empty"  # {} or {"count": 0}: servers omit the list when nothing matched
 
 EMPTY_NESTED = {list: "[]", dict: "{}"}
-ONE_LINE_ESCAPES = {"\r": "\\r", "\n": "\\n", "\t": "\\t"}
+CONTROL_CHARS = [*range(0x20), *range(0x7F, 0xA0)]  # C0, DEL and C1
+ONE_LINE_ESCAPES = {code: f"\\x{code:02x}" for code in CONTROL_CHARS} | {
+    ord("\r"): "\\r",
+    ord("\n"): "\\n",
+    ord("\t"): "\\t",
+}
 
 
 @dataclass
@@ -56,7 +62,11 @@ class View:
     """The selected data (for json) and its sections (for every other format)."""
 
     data: Any
-    sections: list[Section]
+    fields: list[str] | None = None
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        return find_sections(self.data, self.fields)
 
     @property
     def is_empty(self) -> bool:
@@ -174,12 +184,12 @@ def grid_cells(row: list) -> list[str]:
 
 
 def to_one_line(text: str) -> str:
-    """Show line breaks and tabs as \\n, \\r, \\t so one value stays on one line."""
+    """Show line breaks and tabs as \\n, \\r, \\t and other control characters as
+    \\xNN: one value stays on one line, and server data cannot send escape
+    sequences to the user's terminal."""
     if text.isprintable():
         return text
-    for raw, escaped in ONE_LINE_ESCAPES.items():
-        text = text.replace(raw, escaped)
-    return text
+    return text.translate(ONE_LINE_ESCAPES)
 
 
 def section_cells(section: Section) -> Iterator[list[str]]:
@@ -189,6 +199,11 @@ def section_cells(section: Section) -> Iterator[list[str]]:
     if section.kind == GRID:
         return (grid_cells(row) for row in section.rows)
     return ([format_cell(value)] for value in section.rows)
+
+
+def is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def pick_primary(sections: list[Section], fmt: str, err: TextIO) -> Section:

@@ -26,6 +26,7 @@ from sscli.render.rows import (
     Section,
     View,
     format_cell,
+    is_terminal,
     section_cells,
     to_one_line,
 )
@@ -46,7 +47,7 @@ KEY_STYLE = "bold"
 
 
 def write(view: View, out: TextIO, err: TextIO, options: Options) -> None:
-    terminal = out.isatty()
+    terminal = is_terminal(out)
     if not terminal and not options.color:
         write_aligned(view, out, plain_lines)
         return
@@ -65,12 +66,16 @@ def write(view: View, out: TextIO, err: TextIO, options: Options) -> None:
 def plain_lines(section: Section) -> list[list[str]]:
     if section.kind != OBJECT:
         return section_lines(section)
-    return [[key, to_one_line(value)] for key, value in key_values(section)]
+    return [[key, value] for key, value in key_values(section)]
 
 
 def key_values(section: Section) -> list[tuple[str, str]]:
     item = section.rows[0]
-    return [(key, format_cell(item[key])) for key in section.columns if key in item]
+    return [
+        (key, to_one_line(format_cell(item[key])))
+        for key in section.columns
+        if key in item
+    ]
 
 
 def make_console(out: TextIO, terminal: bool, color: bool) -> Console:
@@ -112,7 +117,7 @@ def make_table(
 def fill_rows(table: Table, section: Section, fit_width: int | None) -> None:
     from rich.text import Text
 
-    rows = list(section_cells(section))
+    rows = [[to_one_line(cell) for cell in cells] for cells in section_cells(section)]
     names = section.columns or [""] * max(len(cells) for cells in rows)
     columns = [
         [name] + [cells[index] if index < len(cells) else "" for cells in rows]

@@ -22,4 +22,6 @@ def write(view: View, out: TextIO, err: TextIO, options: Options) -> None:
 
 
 def escape(cell: str) -> str:
-    return cell.translate(TSV_ESCAPES)
+    if "\\" in cell or not cell.isprintable():  # the test is far cheaper than translate
+        return cell.translate(TSV_ESCAPES)
+    return cell
