@@ -51,7 +51,7 @@ def pick_keys(item: Any, fields: list[str] | None, exclude: list[str] | None) ->
     if not isinstance(item, dict):
         return item
     if fields:
-        found = (match_key(name, list(item)) for name in fields)
+        found = (match_key(name, item) for name in fields)
         item = {key: item[key] for key in found if key in item}
     if exclude:
         dropped = {name.lower() for name in exclude}

@@ -8,7 +8,7 @@ a single object (`{"success": true}`), or, after a query, any JSON value.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TextIO
@@ -151,7 +151,7 @@ def order_columns(rows: list[dict], fields: list[str] | None = None) -> list[str
     return leading + [key for key in seen if key not in LEADING_COLUMNS]
 
 
-def match_key(field_name: str, keys: dict[str, None] | list[str]) -> str:
+def match_key(field_name: str, keys: Collection[str]) -> str:
     """The key spelled as the server spells it ("zoneName" -> "zonename")."""
     if field_name in keys:
         return field_name
