@@ -40,7 +40,7 @@ def run_call(words: list[str], options: RunOptions) -> None:
     if any(word in HELP_WORDS for word in rest):
         from sscli.help import format_api_help
 
-        print(format_api_help(catalog.api(command)))
+        sys.stdout.write(format_api_help(catalog.api(command)))
         return
 
     args = parse_words(rest)
