@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import stat
 import sys
 
@@ -25,7 +26,7 @@ CTRL_C, CTRL_D = "\x03", "\x04"
 LINE_ACCEPTED = "\x1b[?2004l"
 
 
-def start_shell(*argv: str, profile: str = "sim"):
+def start_shell(*argv: str, profile: str = "sim", command: tuple = ("shell",)):
     """`sscli [ARGV] shell` in a pseudo-terminal, waiting at its first prompt."""
     env = dict(
         os.environ,
@@ -36,7 +37,7 @@ def start_shell(*argv: str, profile: str = "sim"):
     )
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "sscli", *argv, "shell"],
+        ["-m", "sscli", *argv, *command],
         env=env,
         encoding="utf-8",
         timeout=WAIT_SECONDS,
@@ -171,6 +172,31 @@ def test_a_failed_call_stays_in_the_shell(session):
     assert leave(session) == 0
 
 
+def test_sscli_alone_on_a_terminal_opens_the_shell(sim_profile):
+    child = start_shell("-o", "json", command=())
+
+    shown = run_line(child, "listHypervisors")
+
+    assert "KVM" in shown
+    assert leave(child) == 0
+
+
+def test_set_secretkey_asks_without_echo_and_keeps_it_out_of_history(
+    session, sim_profile
+):
+    session.send("set secretkey\r")
+    session.expect_exact("secretkey:")
+    session.send(sim_profile.secretkey + "\r")  # to getpass, not prompt_toolkit
+    session.expect_exact("secretkey = (hidden)")
+    session.expect_exact(PROMPT.format(profile="sim"))
+    run_line(session, "listZones -o json")
+
+    assert sim_profile.secretkey not in session.logfile_read.getvalue()
+    assert sim_profile.requests[-1].params["command"] == "listZones"
+    assert leave(session) == 0
+    assert sim_profile.secretkey not in shell.history_path().read_text()
+
+
 def test_exit_leaves_the_shell(session):
     session.send("exit\r")
     session.expect(pexpect.EOF)
@@ -273,3 +299,16 @@ def test_an_older_history_file_is_made_private(tmp_path):
 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.read_text() == "+listZones\n"
+
+
+def test_the_shell_will_not_draw_its_prompt_into_a_file(sim_profile, tmp_path):
+    out = tmp_path / "out.txt"
+    command = f"{shlex.quote(sys.executable)} -m sscli shell > {shlex.quote(str(out))}"
+
+    child = pexpect.spawn("sh", ["-c", command], encoding="utf-8")
+    child.expect_exact("the shell needs a terminal on stdout")
+    child.expect(pexpect.EOF)
+    child.close()
+
+    assert child.exitstatus == 2
+    assert out.read_text() == ""
