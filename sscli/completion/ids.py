@@ -82,7 +82,10 @@ def fetch_ids(profile, list_api: str) -> list[tuple[str, str]]:
     client = Client(profile)
     client.timeout = (CONNECT_TIMEOUT, FETCH_DEADLINE)
     params = _list_params(Catalog.load(profile.name), list_api)
-    response = client.request(list_api, params)
+    try:
+        response = client.request(list_api, params)
+    finally:
+        client.session.close()
     return [_id_and_label(item) for item in _items(response)[:MAX_IDS]]
 
 
