@@ -10,15 +10,14 @@ import contextlib
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sscli import files
 from sscli.errors import ConfigError, UsageError
+from sscli.files import ensure_private_dir
 
-CONFIG_DIR_ENV = "SSCLI_CONFIG_DIR"
-CACHE_DIR_ENV = "SSCLI_CACHE_DIR"
 CONFIG_FILE = "config.toml"
 DEFAULT_PROFILE = "default"
 OUTPUT_FORMATS = ("json", "table", "csv", "text", "column", "tsv")
@@ -67,21 +66,11 @@ class Profile:
 
 
 def config_dir() -> Path:
-    moved = os.environ.get(CONFIG_DIR_ENV)
-    if moved:
-        return Path(moved)
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("sscli"))
+    return Path(files.config_dir())
 
 
 def cache_dir() -> Path:
-    moved = os.environ.get(CACHE_DIR_ENV)
-    if moved:
-        return Path(moved)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("sscli"))
+    return Path(files.cache_dir())
 
 
 def config_path() -> Path:
@@ -236,38 +225,9 @@ def warn_if_readable(path: Path) -> None:
 
 
 def _write_file(path: Path, data: dict) -> None:
-    """Write atomically: temporary file in the same dir, fsync, rename."""
     import tomli_w
 
-    text = tomli_w.dumps(data)
-    handle, tmp_name = tempfile.mkstemp(prefix=".config.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as tmp:
-            os.fchmod(tmp.fileno(), 0o600)
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def ensure_private_dir(directory: Path) -> None:
-    if not directory.exists():
-        directory.mkdir(parents=True, mode=0o700, exist_ok=True)
-        os.chmod(directory, 0o700)
+    files.write_atomically(path, tomli_w.dumps(data).encode("utf-8"))
 
 
 @contextlib.contextmanager

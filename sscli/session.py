@@ -7,15 +7,13 @@ not log in each time.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sscli.config import cache_dir, ensure_private_dir, warn_if_readable
+from sscli.config import cache_dir, warn_if_readable
+from sscli.files import ensure_private_dir, write_atomically
 
 SESSIONS_DIR = "sessions"
 DEFAULT_SESSION_SECONDS = 1800  # the server's session timeout when it names none
@@ -56,17 +54,7 @@ def load(profile_name: str) -> LoginSession | None:
 def save(profile_name: str, session: LoginSession) -> None:
     path = session_path(profile_name)
     ensure_private_dir(path.parent.parent)
-    ensure_private_dir(path.parent)
-    handle, tmp_name = tempfile.mkstemp(prefix=".session.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as tmp:
-            os.fchmod(tmp.fileno(), 0o600)
-            json.dump(asdict(session), tmp)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
+    write_atomically(path, json.dumps(asdict(session)).encode("utf-8"))
 
 
 def forget(profile_name: str) -> bool:

@@ -21,7 +21,7 @@ from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import Completer, Completion, ThreadedCompleter
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
-from sscli import __version__, batch, config
+from sscli import __version__, batch, config, files
 from sscli.errors import ExitCode, SscliError
 
 HISTORY_FILE = "history"
@@ -107,7 +107,7 @@ def open_history() -> History:
     except OSError as err:
         print(
             f"Warning: history not saved: cannot write {path}: {err.strerror}; "
-            f"set {config.CACHE_DIR_ENV} to a writable dir",
+            f"set {files.CACHE_DIR_ENV} to a writable dir",
             file=sys.stderr,
         )
         return SecretFreeHistory(InMemoryHistory())
@@ -115,7 +115,7 @@ def open_history() -> History:
 
 
 def make_private_file(path: Path) -> None:
-    config.ensure_private_dir(path.parent)
+    files.ensure_private_dir(path.parent)
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, HISTORY_MODE)
     os.close(handle)
     os.chmod(path, HISTORY_MODE)  # an older file may have been made wider

@@ -9,8 +9,9 @@ import subprocess
 import sys
 import time
 
-from sscli.config import cache_dir, ensure_private_dir
+from sscli.config import cache_dir
 from sscli.errors import UsageError
+from sscli.files import ensure_private_dir, write_atomically
 
 START_WAIT_SECONDS = 20
 PID_FILE = "simulator.pid"
@@ -63,10 +64,7 @@ def _wait_ready(child: subprocess.Popen, ready) -> str:
 
 
 def mark_ready(path: str, url: str) -> None:
-    tmp = f"{path}.tmp"
-    with open(tmp, "w") as handle:
-        handle.write(f"{os.getpid()} {url}\n")
-    os.replace(tmp, path)
+    write_atomically(path, f"{os.getpid()} {url}\n".encode())
 
 
 def stop(quiet: bool = False) -> None:

@@ -1,17 +1,15 @@
-"""Where catalogs live on disk, and writing them without ever leaving half a file.
+"""Where catalogs live on disk: the bundled files and each profile's synced ones.
 
-Every TAB reads from here, so this module imports nothing beyond os and sys:
-platformdirs alone costs more than the whole completion budget on a slow box.
+Every TAB reads from here, so it imports only os and sscli.files (dirs and
+atomic writes, shared with the config).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 
-CACHE_DIR_ENV = "SSCLI_CACHE_DIR"
-CONFIG_DIR_ENV = "SSCLI_CONFIG_DIR"
-APP_NAME = "sscli"
+from sscli.files import cache_dir, config_dir, write_atomically  # noqa: F401 - shared
+
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")
 BUNDLED_INDEX = os.path.join(DATA_DIR, "catalog-4.18.idx")
 BUNDLED_DETAILS = os.path.join(DATA_DIR, "details-4.18.gz")
@@ -19,36 +17,6 @@ BUNDLED_ANSWER = os.path.join(DATA_DIR, "listApis-4.18.json.gz")  # the source
 CATALOG_SUBDIR = "catalog"
 INDEX_SUFFIX = ".idx"
 DETAILS_SUFFIX = ".details.gz"
-
-
-def cache_dir() -> str:
-    """SSCLI_CACHE_DIR, else platformdirs.user_cache_dir("sscli")."""
-    moved = os.environ.get(CACHE_DIR_ENV)
-    if moved:
-        return moved
-    if sys.platform.startswith("linux"):
-        return _xdg_dir("XDG_CACHE_HOME", "~/.cache")
-    from platformdirs import user_cache_dir
-
-    return user_cache_dir(APP_NAME)
-
-
-def config_dir() -> str:
-    """SSCLI_CONFIG_DIR, else platformdirs.user_config_dir("sscli")."""
-    moved = os.environ.get(CONFIG_DIR_ENV)
-    if moved:
-        return moved
-    if sys.platform.startswith("linux"):
-        return _xdg_dir("XDG_CONFIG_HOME", "~/.config")
-    from platformdirs import user_config_dir
-
-    return user_config_dir(APP_NAME)
-
-
-def _xdg_dir(variable: str, fallback: str) -> str:
-    # The same answer platformdirs gives on Linux, without its 25 ms import.
-    base = os.environ.get(variable, "").strip() or os.path.expanduser(fallback)
-    return os.path.join(base, APP_NAME)
 
 
 def profile_paths(profile_name: str) -> tuple[str, str]:
@@ -78,26 +46,3 @@ def read_text(path: str) -> str | None:
             return handle.read()
     except (OSError, UnicodeDecodeError):
         return None
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    """Temporary file in the same dir, fsync, rename: readers see old or new."""
-    folder = os.path.dirname(path)
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    tmp_path = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp_path, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_path, path)
-    except BaseException:
-        _remove_quietly(tmp_path)
-        raise
-
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
