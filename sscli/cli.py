@@ -48,7 +48,8 @@ def run(argv: list[str]) -> int:
     except click.exceptions.Exit as err:
         return err.exit_code
     except click.ClickException as err:
-        _report(f"Error: {err.format_message()}", debug)
+        # click spreads some messages (choices) over lines; keep them to one.
+        _report(f"Error: {' '.join(err.format_message().split())}", debug)
         return ExitCode.USAGE
     except (KeyboardInterrupt, click.Abort):
         _report("Interrupted.", debug)

@@ -164,11 +164,14 @@ class Client:
         session_cache.save(self.profile.name, login)
         return login
 
-    def log_out(self) -> None:
-        if not self.uses_keys and session_cache.load(self.profile.name):
-            with contextlib.suppress(APIError):
-                self.request("logout", {})
+    def log_out(self) -> bool:
+        """End the server's session; False when there was none to end."""
+        if self.uses_keys or not session_cache.load(self.profile.name):
+            return session_cache.forget(self.profile.name)
+        with contextlib.suppress(APIError):
+            self.request("logout", {})
         session_cache.forget(self.profile.name)
+        return True
 
     # -- the wire ------------------------------------------------------------------
 

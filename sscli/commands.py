@@ -81,7 +81,10 @@ def hoist_global_options(argv: list[str]) -> list[str]:
         if word in flags or (name in valued and "=" in word and name.startswith("--")):
             front.append(word)
         elif word in valued:
-            front.extend([word, next(words, "")])
+            value = next(words, None)
+            if value is None or value in flags or value in valued:
+                raise UsageError(f"{word} needs a value")
+            front.extend([word, value])
         else:
             rest.append(word)
     return [*front, *rest]
@@ -183,7 +186,7 @@ def set_command(ctx: click.Context, key: str | None, value: str | None) -> None:
             raise UsageError(f"give a value: sscli set {key} VALUE")
         value = _read_secret(key)
     name = config.set_value(key, value, profile=chosen)
-    shown = "(hidden)" if key in SECRET_SETTINGS else config.parse_setting(key, value)
+    shown = config.shown_value(key, config.parse_setting(key, value))
     click.echo(f"{key} = {shown} in profile {name!r}", err=True)
 
 
@@ -234,6 +237,7 @@ def profiles_command(ctx: click.Context) -> None:
       sscli profiles
       sscli profiles import cmk [PATH]     from CloudMonkey's ~/.cmk/config
       sscli profiles import cs [PATH]      from exoscale cs's ~/.cloudstack.ini
+      sscli profiles delete NAME
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -243,6 +247,15 @@ def profiles_command(ctx: click.Context) -> None:
         return
     for name in names:
         click.echo(f"{'*' if name == current else ' '} {name}")
+
+
+@profiles_command.command("delete")
+@click.argument("name")
+def delete_profile_command(name: str) -> None:
+    """Delete a profile and its settings."""
+    was_current = config.delete_profile(name)
+    note = "; no profile is current now (sscli set profile NAME)" if was_current else ""
+    click.echo(f"Deleted profile {name!r}{note}", err=True)
 
 
 @profiles_command.command("import")
@@ -259,18 +272,30 @@ def import_command(source: str, path: str | None) -> None:
         )
 
 
-@cli.command("wait")
+@cli.command("wait", context_settings={"ignore_unknown_options": True})
 @click.argument("jobid")
+@click.argument("words", nargs=-1, type=click.UNPROCESSED)
 @click.pass_context
-def wait_command(ctx: click.Context, jobid: str) -> None:
-    """Wait for an async job that is already running, and show its result."""
+def wait_command(ctx: click.Context, jobid: str, words: tuple[str, ...]) -> None:
+    """Wait for an async job that is already running, and show its result.
+
+    \b
+      sscli wait JOBID
+      sscli wait JOBID filter=id,state -o table
+    """
+    from sscli.args import parse_words
     from sscli.call import finish_job, output_format, show
 
+    selection = parse_words(list(words))
+    if selection.params:
+        raise UsageError(
+            f"wait takes only filter= and exclude=, not {next(iter(selection.params))}="
+        )
     options = _options(ctx)
     profile = config.resolve(options.profile, options.output)
     client = make_client(profile, options)
     result = finish_job(client, {"jobid": jobid}, profile.timeout)
-    show(result, output_format(profile), options)
+    show(result, output_format(profile), options, selection.fields, selection.exclude)
 
 
 @cli.command("login")
@@ -298,8 +323,10 @@ def logout_command(ctx: click.Context) -> None:
     """End the profile's login session and forget it."""
     options = _options(ctx)
     profile = config.resolve(options.profile)
-    make_client(profile, options).log_out()
-    click.echo(f"Logged out of profile {profile.name!r}", err=True)
+    if make_client(profile, options).log_out():
+        click.echo(f"Logged out of profile {profile.name!r}", err=True)
+    else:
+        click.echo(f"No login session for profile {profile.name!r}", err=True)
 
 
 @cli.command("help")
@@ -343,10 +370,25 @@ def completion_command(shell: str) -> None:
 
 
 @cli.command("simulator")
-@click.option("--port", default=0, help="Port on 127.0.0.1; 0 picks a free one.")
-@click.option("--vms", default=300, show_default=True, help="VMs in the cloud.")
 @click.option(
-    "--page-size", default=500, show_default=True, help="The default.page.size."
+    "--port",
+    default=0,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1; 0 picks a free one.",
+)
+@click.option(
+    "--vms",
+    default=300,
+    show_default=True,
+    type=click.IntRange(0, 1_000_000),
+    help="VMs in the cloud.",
+)
+@click.option(
+    "--page-size",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1),
+    help="The server's default.page.size.",
 )
 @click.option("--detach", is_flag=True, help="Run in the background and return.")
 @click.option("--stop", is_flag=True, help="Stop the one started with --detach.")
@@ -367,22 +409,13 @@ def simulator_command(
     if stop:
         simulator_process.stop()
         click.echo("Simulator stopped.", err=True)
-        return
-    if detach:
+    elif detach:
         url = simulator_process.start_detached(port, vms, page_size)
         _announce_simulator(url, vms, "sscli simulator --stop stops it")
-        return
-
-    from sscli.simulator import Simulator, serve
-
-    sim = Simulator(port=port, vms=vms, default_page_size=page_size).start()
-    config.save_profile(
-        "simulator", {"url": sim.url, "apikey": sim.apikey, "secretkey": sim.secretkey}
-    )
-    if ready_file:
-        simulator_process.mark_ready(ready_file, sim.url)
-    _announce_simulator(sim.url, vms, "Ctrl-C stops it")
-    serve(sim)
+    else:
+        sim = simulator_process.start_here(port, vms, page_size, ready_file)
+        _announce_simulator(sim.url, vms, "Ctrl-C stops it")
+        simulator_process.serve_until_stopped(sim)
 
 
 def _announce_simulator(url: str, vms: int, how_to_stop: str) -> None:

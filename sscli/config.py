@@ -22,6 +22,7 @@ CONFIG_FILE = "config.toml"
 DEFAULT_PROFILE = "default"
 OUTPUT_FORMATS = ("json", "table", "csv", "text", "column", "tsv")
 SECRET_KEYS = ("secretkey", "password")
+SIGNATURE_ALGORITHMS = ("HmacSHA1", "HmacSHA512")
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 # Environment variables for a single run; the cs-style names are accepted too.
@@ -47,19 +48,25 @@ class Profile:
     timeout: int = 1800  # seconds an async job may take; also caps a read
     verifycert: bool = True
     asyncblock: bool = True
-    signaturealgorithm: str = "hmacsha1"
+    signaturealgorithm: str = "HmacSHA1"
     cafile: str = ""
 
     def masked(self) -> dict[str, str]:
-        shown = {}
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if field.name in SECRET_KEYS and value:
-                value = "********"
-            elif field.name == "apikey" and value:
-                value = value[:6] + "…" if len(value) > 6 else "…"
-            shown[field.name] = value
-        return shown
+        return {
+            field.name: shown_value(field.name, getattr(self, field.name))
+            for field in fields(self)
+        }
+
+
+def shown_value(key: str, value) -> str:
+    """A setting as `sscli set` shows it: secrets hidden, the apikey shortened."""
+    if key in SECRET_KEYS:
+        return "(hidden)" if value else ""
+    if key == "apikey" and value:
+        return value[:6] + "…" if len(value) > 6 else "…"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 # -- where the files live ---------------------------------------------------------
@@ -128,10 +135,10 @@ def _parse_token(value: str) -> str:
 
 
 def _parse_algorithm(value: str) -> str:
-    lowered = value.strip().lower()
-    if lowered not in ("hmacsha1", "hmacsha512"):
-        raise UsageError(f"signaturealgorithm is HmacSHA1 or HmacSHA512, got {value!r}")
-    return lowered
+    for name in SIGNATURE_ALGORITHMS:
+        if value.strip().lower() == name.lower():
+            return name
+    raise UsageError(f"signaturealgorithm is HmacSHA1 or HmacSHA512, got {value!r}")
 
 
 def _parse_cafile(value: str) -> str:
@@ -305,6 +312,23 @@ def save_profile(name: str, values: dict, make_current: bool = False) -> None:
             data["current_profile"] = name
 
     update_file(change)
+
+
+def delete_profile(name: str) -> bool:
+    """Remove a profile; True when it was the current one (none is current then)."""
+    was_current = []
+
+    def change(data: dict) -> None:
+        if name not in data.get("profiles", {}):
+            known = ", ".join(sorted(data.get("profiles", {}))) or "none yet"
+            raise UsageError(f"no profile named {name!r} (profiles: {known})")
+        del data["profiles"][name]
+        if data.get("current_profile") == name:
+            del data["current_profile"]
+            was_current.append(name)
+
+    update_file(change)
+    return bool(was_current)
 
 
 def profile_names() -> tuple[str, list[str]]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import subprocess
 import sys
 import time
 
-from sscli.config import cache_dir
+from sscli.config import cache_dir, save_profile
 from sscli.errors import UsageError
 from sscli.files import ensure_private_dir, write_atomically
 
@@ -39,7 +40,10 @@ def start_detached(port: int, vms: int, page_size: int) -> str:
         "--ready-file",
         str(ready),
     ]
-    with open(directory / LOG_FILE, "ab") as log:
+    log_fd = os.open(
+        directory / LOG_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+    )
+    with os.fdopen(log_fd, "ab") as log:
         child = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
@@ -60,7 +64,42 @@ def _wait_ready(child: subprocess.Popen, ready) -> str:
         time.sleep(0.05)
     child.kill()
     log = ready.parent / LOG_FILE
-    raise UsageError(f"the simulator did not start; see {log}")
+    reason = _last_line(log) or "no reason given"
+    raise UsageError(f"the simulator did not start: {reason} (log: {log})")
+
+
+def _last_line(path) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    return lines[-1].removeprefix("Error: ") if lines else ""
+
+
+def start_here(port: int, vms: int, page_size: int, ready_file: str | None):
+    """Serve in this process; save the profile 'simulator' and say it is ready."""
+    from sscli.simulator import Simulator
+
+    try:
+        sim = Simulator(port=port, vms=vms, default_page_size=page_size).start()
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {port} is in use; choose another with --port (0: a free one)"
+            ) from None
+        raise UsageError(f"cannot serve on 127.0.0.1:{port}: {err.strerror}") from None
+    save_profile(
+        "simulator", {"url": sim.url, "apikey": sim.apikey, "secretkey": sim.secretkey}
+    )
+    if ready_file:
+        mark_ready(ready_file, sim.url)
+    return sim
+
+
+def serve_until_stopped(sim) -> None:
+    from sscli.simulator import serve
+
+    serve(sim)
 
 
 def mark_ready(path: str, url: str) -> None:

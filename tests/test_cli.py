@@ -121,3 +121,37 @@ def test_deploy_with_special_characters_waits_and_shows_the_vm(sscli, sim_profil
     vm = json.loads(result.out)["virtualmachine"]
     assert vm["displayname"] == "a~b c*d+é"
     assert vm["state"] == "Running"
+
+
+def test_simulator_on_a_busy_port_is_one_clear_line(sscli, shared_sim):
+    result = sscli("simulator", "--port", str(shared_sim.port))
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"Error: port {shared_sim.port} is in use; "
+        "choose another with --port (0: a free one)"
+    )
+
+
+@pytest.mark.parametrize("option", [["--vms", "-1"], ["--page-size", "0"]])
+def test_simulator_refuses_bad_sizes(sscli, option):
+    result = sscli("simulator", *option)
+    assert result.code == 2
+    assert "is not in the range" in result.err
+
+
+def test_wait_takes_filter_and_output_after_the_job(sscli, sim_profile):
+    state = sim_profile.state
+    started = sscli(
+        "deployVirtualMachine", "--no-wait", "-o", "json",
+        f"zoneid={state.zones[0]['id']}", f"templateid={state.templates[0]['id']}",
+        f"serviceofferingid={state.serviceofferings[0]['id']}",
+    )
+    jobid = json.loads(started.out)["jobid"]
+    result = sscli("wait", jobid, "filter=id,state", "-o", "json")
+    assert result.code == 0, result.err
+    assert set(json.loads(result.out)["virtualmachine"]) == {"id", "state"}
+    assert sscli("wait", jobid, "zoneid=1").code == 2
+
+
+def test_logout_without_a_session_says_so(sscli, sim_profile):
+    assert sscli("logout").err.strip() == "No login session for profile 'sim'"

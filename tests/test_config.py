@@ -41,7 +41,7 @@ def test_set_alone_shows_profile_with_secrets_masked(sscli):
     assert "TOPSECRETVALUE" not in result.out + result.err
     assert "hunter2hunter2" not in result.out + result.err
     assert "APIKEY1234567" not in result.out
-    assert "secretkey = ********" in result.out
+    assert "secretkey = (hidden)" in result.out
 
 
 def test_setting_a_secret_never_echoes_it(sscli):
@@ -179,3 +179,37 @@ def test_ten_concurrent_sets_all_land():
     leftovers = [p.name for p in config.config_dir().iterdir()
                  if p.name.startswith(".config.") and p.name != ".config.lock"]
     assert leftovers == []
+
+
+def test_delete_profile(sscli):
+    sscli("set", "profile", "keep")
+    sscli("set", "profile", "gone")
+    result = sscli("profiles", "delete", "gone")
+    assert result.code == 0
+    assert "no profile is current now" in result.err
+    assert sscli("profiles").out.splitlines() == ["  keep"]
+    missing = sscli("profiles", "delete", "gone")
+    assert missing.code == ExitCode.USAGE
+    assert missing.err.strip() == "Error: no profile named 'gone' (profiles: keep)"
+
+
+def test_set_shows_booleans_and_algorithms_as_typed_and_masks_the_apikey(sscli):
+    assert "verifycert = false in" in sscli("set", "verifycert", "FALSE").err
+    shown = sscli("set", "apikey", "ABCDEFGHIJKLMNOP").err
+    assert "ABCDEFGHIJKLMNOP" not in shown and "apikey = ABCDEF…" in shown
+    assert "HmacSHA512" in sscli("set", "signaturealgorithm", "hmacsha512").err
+    assert "verifycert = false" in sscli("set").out
+
+
+def test_an_option_without_its_value_is_an_error(sscli):
+    for argv in (["listZones", "--query"], ["listZones", "--query", "-o", "csv"],
+                 ["listZones", "-p"]):
+        result = sscli(*argv)
+        assert result.code == ExitCode.USAGE
+        assert result.err.strip().endswith("needs a value")
+
+
+def test_click_choice_errors_stay_on_one_line(sscli):
+    result = sscli("profiles", "import", "nope")
+    assert result.code == ExitCode.USAGE
+    assert len(result.err.strip().splitlines()) == 1
