@@ -27,6 +27,24 @@ def test_missing_required_params_are_named_in_one_line(catalog):
     assert caught.value.exit_code == ExitCode.USAGE
 
 
+def test_one_missing_param_is_named_with_a_value_to_fill(catalog):
+    with pytest.raises(UsageError) as caught:
+        catalog.check("startVirtualMachine", {})
+    assert str(caught.value) == (
+        "startVirtualMachine needs id; add it as id=VALUE "
+        "(see `sscli startVirtualMachine -h`)"
+    )
+
+
+def test_several_missing_params_are_added_as_name_value(catalog):
+    with pytest.raises(UsageError) as caught:
+        catalog.check("deployVirtualMachine", {})
+    assert str(caught.value) == (
+        "deployVirtualMachine needs serviceofferingid, templateid, zoneid; "
+        "add them as name=value (see `sscli deployVirtualMachine -h`)"
+    )
+
+
 def test_all_required_params_pass(catalog):
     assert catalog.check("deployVirtualMachine", dict(DEPLOY_REQUIRED)) == []
 

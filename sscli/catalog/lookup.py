@@ -170,9 +170,11 @@ class Catalog:
             if required and param.lower() not in given
         ]
         if missing:
+            how = "them as name=value"
+            if len(missing) == 1:
+                how = f"it as {missing[0]}=VALUE"
             raise UsageError(
-                f"{name} needs {', '.join(missing)}; add them as name=value "
-                f"(see `sscli {name} -h`)"
+                f"{name} needs {', '.join(missing)}; add {how} (see `sscli {name} -h`)"
             )
 
     @staticmethod
