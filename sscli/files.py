@@ -6,10 +6,8 @@ platformdirs alone costs more than a completion answer may take on Linux.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import threading
 
 APP_NAME = "sscli"
 CONFIG_DIR_ENV = "SSCLI_CONFIG_DIR"
@@ -52,6 +50,10 @@ def write_atomically(
     path: str | os.PathLike, data: bytes, mode: int = PRIVATE_FILE_MODE
 ) -> None:
     """Temporary file beside it, fsync, rename: readers see the old or the new file."""
+    # Imported here, not at the top: a TAB reads through this module, never writes.
+    import contextlib
+    import threading
+
     path = os.fspath(path)
     folder = os.path.dirname(path) or "."
     ensure_private_dir(folder)
@@ -71,6 +73,8 @@ def write_atomically(
 
 
 def _fsync_dir(folder: str) -> None:
+    import contextlib
+
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
