@@ -36,12 +36,12 @@ def run_call(words: list[str], options: RunOptions) -> None:
 
     profile = config.resolve(options.profile, options.output)
     catalog = Catalog.load(profile.name)
-    command, rest = catalog.resolve(words)
-    if any(word in HELP_WORDS for word in rest):
-        from sscli.help import format_api_help
+    if any(word in HELP_WORDS for word in words[1:]):
+        from sscli.help import help_for_call
 
-        sys.stdout.write(format_api_help(catalog.api(command)))
+        sys.stdout.write(help_for_call(catalog, words))
         return
+    command, rest = catalog.resolve(words)
 
     args = parse_words(rest)
     for warning in catalog.check(command, args.params):

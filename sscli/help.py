@@ -19,10 +19,15 @@ NESTED_INDENT = "  "
 VERB_ORDER = ("list", "create", "delete", "update")
 OTHER_VERBS = "other"
 SMALL_GROUP = 3  # verbs with fewer APIs than this are listed under "other"
+HELP_FLAGS = ("-h", "--help")
+DETAILS_HINT = "Details of one: sscli help NAME   or   sscli NAME -h"
 
 
 def help_for(catalog, words: list[str], width: int = 80) -> str:
     """`sscli help [WORDS]`: one API when the words name one, else a listing."""
+    verb = catalog.lone_verb(words)
+    if verb:
+        return format_verb_list(catalog, verb, width)
     if words:
         try:
             command, rest = catalog.resolve(words)
@@ -31,6 +36,16 @@ def help_for(catalog, words: list[str], width: int = 80) -> str:
         if command and not rest:
             return format_api_help(catalog.api(command), width)
     return format_api_list(catalog, " ".join(words) or None, width)
+
+
+def help_for_call(catalog, words: list[str], width: int = 80) -> str:
+    """`sscli API [name=value ...] -h`, or `sscli list -h` for a verb's APIs."""
+    words = [word for word in words if word not in HELP_FLAGS]
+    verb = catalog.lone_verb(words)
+    if verb:
+        return format_verb_list(catalog, verb, width)
+    command, _ = catalog.resolve(words)
+    return format_api_help(catalog.api(command), width)
 
 
 # -- one API ----------------------------------------------------------------------
@@ -135,7 +150,15 @@ def format_api_list(catalog, word: str | None = None, width: int = 80) -> str:
     for verb in _verb_order(groups):
         lines += ["", f"{verb} ({len(groups[verb])})"]
         lines += _columns(groups[verb], width)
-    lines += ["", "Details of one: sscli help NAME   or   sscli NAME -h"]
+    lines += ["", DETAILS_HINT]
+    return "\n".join(lines) + "\n"
+
+
+def format_verb_list(catalog, verb: str, width: int = 80) -> str:
+    """The APIs of one verb (`sscli help list`), in columns."""
+    names = sorted(catalog.verb_names(verb), key=str.lower)
+    header = f"{len(names)} {verb} APIs ({catalog.source})"
+    lines = [header, "", *_columns(names, width), "", DETAILS_HINT]
     return "\n".join(lines) + "\n"
 
 

@@ -131,6 +131,31 @@ def test_unknown_api_suggests_the_closest_name(words, typed):
     assert "listVirtualMachines" in str(caught.value)
 
 
+@pytest.mark.parametrize("words", [["list"], ["List"], ["list", "zoneid=1"]])
+def test_a_verb_alone_asks_what_to_list(words):
+    with pytest.raises(UsageError) as caught:
+        Catalog.load().resolve(words)
+    verb = words[0]
+    assert str(caught.value) == (
+        f"{verb} what? e.g. sscli {verb} zones; sscli help {verb} shows them all"
+    )
+
+
+def test_a_verb_alone_gets_an_example_of_its_own():
+    with pytest.raises(UsageError) as caught:
+        Catalog.load().resolve(["start"])
+    assert str(caught.value).startswith("start what? e.g. sscli start virtualmachine;")
+
+
+@pytest.mark.parametrize(
+    ("words", "verb"),
+    [(["list"], "list"), (["DELETE", "id=1"], "DELETE"), (["list", "zones"], None),
+     (["listZones"], None), (["login"], None), (["frobnicate"], None), ([], None)],
+)
+def test_lone_verb_is_a_verb_with_no_noun_after_it(words, verb):
+    assert Catalog.load().lone_verb(words) == verb
+
+
 def test_unknown_api_without_a_close_name_points_to_help():
     with pytest.raises(UsageError, match="see `sscli help`"):
         Catalog.load().resolve(["frobnicate"])

@@ -125,6 +125,35 @@ def test_dash_h_after_an_api_shows_help_and_sends_nothing(sim_profile, sscli):
     assert sim_profile.requests == []
 
 
+def test_a_verb_alone_is_a_one_line_usage_error_and_sends_nothing(sim_profile, sscli):
+    result = sscli("list")
+    assert result.code == ExitCode.USAGE
+    assert result.err == (
+        "Error: list what? e.g. sscli list zones; sscli help list shows them all\n"
+    )
+    assert sim_profile.requests == []
+
+
+@pytest.mark.parametrize(
+    "words", [("list", "-h"), ("list", "--help"), ("help", "list")]
+)
+def test_a_verb_with_dash_h_or_after_help_lists_its_apis(sim_profile, sscli, words):
+    result = sscli(*words)
+    assert result.code == 0, result.err
+    assert result.out.startswith("187 list APIs (bundled CloudStack 4.18)\n")
+    listed = set(result.out.split())
+    assert {"listZones", "listVirtualMachines"} <= listed
+    assert not listed & {"createNetwork", "addToBlacklist", "ldapCreateAccount"}
+    assert sim_profile.requests == []
+
+
+def test_dash_h_after_params_still_shows_the_apis_help(sim_profile, sscli):
+    result = sscli("list", "zones", "name=x", "-h")
+    assert result.code == 0, result.err
+    assert result.out.startswith("listZones (sync)\n")
+    assert sim_profile.requests == []
+
+
 def test_help_for_an_unknown_word_exits_non_zero(sscli):
     result = sscli("help", "frobnicate")
     assert result.code == ExitCode.USAGE

@@ -33,6 +33,8 @@ PROTOCOL_PARAMS = frozenset(
     }
 )
 MAX_SUGGESTIONS = 3
+# Nouns tried, in order, for the example in "list what? e.g. sscli list zones".
+EXAMPLE_NOUNS = ("Zones", "VirtualMachine", "Network", "Volume")
 
 
 class Catalog:
@@ -78,6 +80,12 @@ class Catalog:
         found = self.canonical(words[0])
         if found:
             return found, list(words[1:])
+        verb = self.lone_verb(words)
+        if verb:
+            raise UsageError(
+                f"{verb} what? e.g. sscli {verb} {self._example_noun(verb)}; "
+                f"sscli help {verb} shows them all"
+            )
         if len(words) > 1 and "=" not in words[1]:
             found = self.canonical(words[0] + words[1])
             if found:
@@ -98,12 +106,32 @@ class Catalog:
 
     def _is_verb(self, word: str) -> bool:
         """True for `list` in `list virtualmachnes`: some API starts with it."""
-        lowered = word.lower()
-        return any(
-            name.lower().startswith(lowered)
-            and name[len(word) : len(word) + 1].isupper()
+        return bool(self.verb_names(word))
+
+    def verb_names(self, verb: str) -> list[str]:
+        """The APIs of one verb: list -> listZones, listHosts, ... (any case)."""
+        lowered = verb.lower()
+        return [
+            name
             for name in self._lines
-        )
+            if name.lower().startswith(lowered)
+            and name[len(verb) : len(verb) + 1].isupper()
+        ]
+
+    def lone_verb(self, words: list[str]) -> str | None:
+        """`list` in `sscli list` or `sscli list id=1`: a verb with no noun."""
+        if not words or self.canonical(words[0]) or not self._is_verb(words[0]):
+            return None
+        if len(words) > 1 and "=" not in words[1] and words[1][:1] != "-":
+            return None
+        return words[0]
+
+    def _example_noun(self, verb: str) -> str:
+        for noun in EXAMPLE_NOUNS:
+            if self.canonical(verb + noun):
+                return noun.lower()
+        shortest = min(self.verb_names(verb), key=lambda name: (len(name), name))
+        return shortest[len(verb) :].lower()
 
     def is_async(self, name: str) -> bool:
         return line_is_async(self._lines[self._known(name)])
