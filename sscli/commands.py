@@ -13,6 +13,7 @@ from sscli.errors import SscliError, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
 SECRET_SETTINGS = ("secretkey", "password")
+SHORT_HELP_LIMIT = 200  # the whole first sentence: help wraps it, not click
 
 
 def _global_options() -> list[click.Option]:
@@ -331,14 +332,47 @@ def logout_command(ctx: click.Context) -> None:
 
 @cli.command("help")
 @click.argument("topic", nargs=-1)
-def help_command(topic: tuple[str, ...]) -> None:
-    """Describe an API (sscli help deployVirtualMachine, sscli help list zones)
-    or list the APIs whose names contain a word (sscli help snapshot)."""
+@click.pass_context
+def help_command(ctx: click.Context, topic: tuple[str, ...]) -> None:
+    """Describe a command or an API, or list the APIs whose names have a word.
+
+    \b
+      sscli help                      sscli's commands, then every API
+      sscli help set                  one of sscli's own commands
+      sscli help deployVirtualMachine
+      sscli help list zones           (CloudMonkey grammar)
+      sscli help list                 every list API
+      sscli help snapshot             APIs whose names contain snapshot
+    """
     from sscli.catalog import Catalog
     from sscli.help import help_for
 
+    own = _command_help(ctx, topic)
+    if own is not None:
+        click.echo(own)
+        return
     catalog = Catalog.load(_current_profile_name())
-    click.echo(help_for(catalog, list(topic)), nl=False)
+    commands = {
+        name: command.get_short_help_str(limit=SHORT_HELP_LIMIT)
+        for name, command in cli.commands.items()
+        if not command.hidden
+    }
+    click.echo(help_for(catalog, list(topic), commands=commands), nl=False)
+
+
+def _command_help(ctx: click.Context, topic: tuple[str, ...]) -> str | None:
+    """What `sscli set --help` shows, for `sscli help set`; None for an API."""
+    context = ctx.find_root()
+    for word in topic:
+        group = context.command
+        # .commands, not get_command: ApiGroup makes any unknown word an API.
+        if not isinstance(group, click.Group) or word not in group.commands:
+            return None
+        command = group.commands[word]
+        context = command.context_class(
+            command, info_name=word, parent=context, **command.context_settings
+        )
+    return context.get_help() if topic else None
 
 
 def _current_profile_name() -> str | None:

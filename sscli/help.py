@@ -23,8 +23,13 @@ HELP_FLAGS = ("-h", "--help")
 DETAILS_HINT = "Details of one: sscli help NAME   or   sscli NAME -h"
 
 
-def help_for(catalog, words: list[str], width: int = 80) -> str:
-    """`sscli help [WORDS]`: one API when the words name one, else a listing."""
+def help_for(
+    catalog, words: list[str], width: int = 80, commands: dict[str, str] | None = None
+) -> str:
+    """`sscli help [WORDS]`: one API when the words name one, else a listing.
+
+    `commands` (name: one line) are sscli's own, listed above all the APIs.
+    """
     verb = catalog.lone_verb(words)
     if verb:
         return format_verb_list(catalog, verb, width)
@@ -35,7 +40,9 @@ def help_for(catalog, words: list[str], width: int = 80) -> str:
             command, rest = None, words
         if command and not rest:
             return format_api_help(catalog.api(command), width)
-    return format_api_list(catalog, " ".join(words) or None, width)
+    if not words:
+        return format_api_list(catalog, None, width, commands)
+    return format_api_list(catalog, " ".join(words), width)
 
 
 def help_for_call(catalog, words: list[str], width: int = 80) -> str:
@@ -138,7 +145,12 @@ def _wrap(text: str, width: int, indent: str, first: str | None = None) -> list[
 # -- many APIs ----------------------------------------------------------------------
 
 
-def format_api_list(catalog, word: str | None = None, width: int = 80) -> str:
+def format_api_list(
+    catalog,
+    word: str | None = None,
+    width: int = 80,
+    commands: dict[str, str] | None = None,
+) -> str:
     """The APIs grouped by verb; with `word`, only names containing it."""
     names = catalog.names()
     if word:
@@ -146,7 +158,8 @@ def format_api_list(catalog, word: str | None = None, width: int = 80) -> str:
         if not names:
             raise UsageError(_no_match_message(catalog, word))
     groups = _group_by_verb(names)
-    lines = [_list_header(catalog, names, word)]
+    lines = _command_rows(commands, width) if commands else []
+    lines.append(_list_header(catalog, names, word))
     for verb in _verb_order(groups):
         lines += ["", f"{verb} ({len(groups[verb])})"]
         lines += _columns(groups[verb], width)
@@ -160,6 +173,17 @@ def format_verb_list(catalog, verb: str, width: int = 80) -> str:
     header = f"{len(names)} {verb} APIs ({catalog.source})"
     lines = [header, "", *_columns(names, width), "", DETAILS_HINT]
     return "\n".join(lines) + "\n"
+
+
+def _command_rows(commands: dict[str, str], width: int) -> list[str]:
+    """sscli's own commands, one line of help each, then a blank line."""
+    column = _name_column(commands)
+    hanging = " " * (len(INDENT) + column)
+    lines = ["sscli's own commands (details: sscli help COMMAND):"]
+    for name in sorted(commands):
+        lead = f"{INDENT}{name.ljust(column)}"
+        lines += _wrap(commands[name], width, hanging, lead) or [lead.rstrip()]
+    return [*lines, ""]
 
 
 def _no_match_message(catalog, word: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sscli.catalog import Catalog
+from sscli.commands import cli
 from sscli.errors import ExitCode, UsageError
 from sscli.help import format_api_help, format_api_list, help_for, verb_of
 
@@ -152,6 +153,49 @@ def test_dash_h_after_params_still_shows_the_apis_help(sim_profile, sscli):
     assert result.code == 0, result.err
     assert result.out.startswith("listZones (sync)\n")
     assert sim_profile.requests == []
+
+
+BUILTINS = sorted(cli.commands)
+
+
+def test_the_builtins_are_the_ones_a_user_expects():
+    assert {"set", "profiles", "wait", "help", "sync", "completion", "simulator",
+            "login", "logout", "shell"} <= set(BUILTINS)
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_help_for_a_builtin_command_is_its_click_help(sscli, name):
+    helped = sscli("help", name)
+    own = sscli(name, "--help")
+    assert helped.code == own.code == 0, helped.err
+    assert helped.out.startswith(f"Usage: sscli {name} ")
+    assert helped.out == own.out
+
+
+def test_help_for_a_subcommand_is_its_click_help(sscli):
+    helped = sscli("help", "profiles", "import")
+    assert helped.code == 0, helped.err
+    assert helped.out.startswith("Usage: sscli profiles import ")
+    assert helped.out == sscli("profiles", "import", "--help").out
+
+
+def test_the_api_list_names_sscli_own_commands(sscli):
+    result = sscli("help")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    start = lines.index("sscli's own commands (details: sscli help COMMAND):") + 1
+    rows = lines[start : lines.index("", start)]
+    named = [row.split()[0] for row in rows if not row.startswith(" " * 4)]
+    assert named == BUILTINS
+    assert "  set         Show or change the current profile's settings." in rows
+    assert max(len(line) for line in lines) <= 80
+
+
+def test_a_word_in_a_command_name_still_filters_the_apis(sscli):
+    result = sscli("help", "snapshot")
+    assert result.code == 0, result.err
+    assert "sscli's own commands" not in result.out
+    assert "createSnapshot" in result.out.split()
 
 
 def test_help_for_an_unknown_word_exits_non_zero(sscli):
