@@ -9,7 +9,7 @@ import pytest
 from _render_helpers import load_response, run_render
 
 from sscli.errors import ExitCode, UsageError
-from sscli.render import render
+from sscli.render import FORMATS, render
 from sscli.render.fields import normalize_names, select_fields
 
 
@@ -61,14 +61,83 @@ def test_filter_and_exclude_apply_to_a_single_object_and_to_every_list():
     job = load_response("libcloud-queryAsyncJobResult_11117.json")
     several = {"count": 2, "zone": [{"id": 1, "name": "a", "x": 0}], "pod": [{"id": 2}]}
 
-    assert run_render(job, "text", fields=["name", "state"]).out == (
+    assert run_render(job["jobresult"], "text", fields=["name", "state"]).out == (
         "name = TestNode\nstate = Running\n"
     )
+    assert run_render(
+        job, "text", fields=["cmd", "jobstatus"], exclude=["cmd"]
+    ).out == ("jobstatus = 1\n")
     assert select_fields(several, None, ["x", "id"]) == {
         "count": 2,
         "zone": [{"name": "a"}],
         "pod": [{}],
     }
+
+
+@pytest.fixture
+def zones():
+    return load_response("jclouds-listzonesresponse.json")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_exclude_removes_a_field_from_the_filter_in_every_format(zones, fmt):
+    rendered = run_render(zones, fmt, fields=["id", "name"], exclude=["ID"])
+
+    assert "id" not in rendered.out and "1" not in rendered.out.replace("Jose 1", "")
+    assert "San Jose 1" in rendered.out and rendered.err == ""
+    if fmt == "csv":
+        assert rendered.out.splitlines() == ["name", "San Jose 1", "Chicago"]
+    if fmt == "tsv":
+        assert rendered.out == "San Jose 1\nChicago\n"
+
+
+def test_an_exclude_that_removes_every_filter_field_is_a_usage_error(zones):
+    with pytest.raises(
+        UsageError, match=r"exclude= removes every filter= field \(id\)"
+    ):
+        render(zones, "csv", fields=["id"], exclude=["id", "tags"])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_field_no_row_has_gets_one_note_and_still_its_column(zones, fmt):
+    rendered = run_render(zones, fmt, fields=["name", "nosuchfield", "NOSUCHFIELD"])
+
+    assert rendered.err == "No field 'nosuchfield' in the result.\n"
+    if fmt == "csv":
+        assert rendered.out.splitlines() == [
+            "name,nosuchfield",
+            "San Jose 1,",
+            "Chicago,",
+        ]
+    if fmt == "tsv":
+        assert rendered.out == "San Jose 1\t\nChicago\t\n"
+
+
+def test_a_field_that_some_rows_have_gets_no_note(vms):
+    assert "jobid" not in vms["virtualmachine"][0]
+
+    rendered = run_render(vms, "csv", fields=["id", "jobid"])
+
+    assert rendered.err == ""
+
+
+def test_fields_of_an_empty_result_get_only_the_empty_note():
+    empty = load_response("libcloud-listTemplates_notemplates.json")
+
+    rendered = run_render(empty, "csv", fields=["nosuchfield"])
+
+    assert rendered.err == "No results.\n"
+
+
+def test_a_misspelt_field_of_a_single_object_is_named():
+    job = load_response("curated-async-success-queryAsyncJobResult-jclouds.json")
+
+    rendered = run_render(job, "text", fields=["jobstatuss"])
+
+    assert rendered.err.splitlines() == [
+        "No results.",
+        "No field 'jobstatuss' in the result.",
+    ]
 
 
 def test_blank_and_repeated_names_are_ignored():

@@ -16,6 +16,7 @@ from sscli.render import FORMATS
 
 GOLDEN = Path(__file__).parent / "golden" / "render"
 UPDATE = os.environ.get("SSCLI_UPDATE_GOLDEN") == "1"
+STDERR_MARKER = "--- stderr ---"
 
 
 def several_lists():
@@ -28,13 +29,14 @@ def several_lists():
 CASES = {
     # row 2 alone has jobid/jobstatus, row 1 alone has cpuused and tags
     "ragged-vms": lambda: load_response("libcloud-listVirtualMachines_default.json"),
-    # a finished deployVirtualMachine job: shown as its jobresult's VM
+    # queryAsyncJobResult of a finished deployVirtualMachine: the job as it is,
+    # its jobresult (the VM) one compact JSON value
     "job-vm": lambda: load_response("libcloud-queryAsyncJobResult_11117.json"),
-    # jobresult {"success": true}: a single object of one key
+    # a succeeded job whose jobresult is {"success": true}
     "job-success": lambda: load_response(
         "curated-async-success-queryAsyncJobResult-jclouds.json"
     ),
-    # jobstatus 2: shown whole, jobresult as compact JSON
+    # jobstatus 2: shown whole too, jobresult as compact JSON
     "job-failed": lambda: load_response(
         "curated-async-failure-queryAsyncJobResult-jclouds.json"
     ),
@@ -63,8 +65,10 @@ def test_format_matches_golden_file(case, fmt):
     ("case", "width"), [("ragged-vms", 100), ("job-vm", 80), ("several-lists", 60)]
 )
 def test_terminal_table_matches_golden_file(case, width):
+    """Columns that do not fit are left out; the note on stderr follows the marker."""
     data = CASES[case]()
 
     rendered = run_render(data, "table", terminal=True, color=False, width=width)
 
-    check_golden(f"{case}.table-terminal-{width}", rendered.out)
+    notes = f"{STDERR_MARKER}\n{rendered.err}" if rendered.err else ""
+    check_golden(f"{case}.table-terminal-{width}", rendered.out + notes)

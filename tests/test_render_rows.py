@@ -14,7 +14,6 @@ from sscli.render.rows import (
     find_sections,
     format_cell,
     order_columns,
-    unwrap_job,
 )
 
 
@@ -95,27 +94,35 @@ def test_query_results_become_values_or_grids():
     assert find_sections([{"id": 1}, "loose"])[0].kind == VALUES
 
 
-def test_a_succeeded_job_is_shown_as_its_jobresult():
+def test_a_succeeded_job_is_shown_whole_so_its_jobstatus_can_be_queried():
+    job = load_response("libcloud-queryAsyncJobResult_11117.json")
+    assert job["jobstatus"] == 1
+
+    assert run_render(job, "json", query="jobstatus").out == "1\n"
+    tsv = run_render(job, "tsv", fields=["jobstatus", "jobresultcode"]).out
+    assert tsv == "1\t0\n"
+
+
+def test_a_job_is_one_object_whose_jobresult_is_one_compact_cell():
     job = load_response("libcloud-queryAsyncJobResult_11117.json")
 
-    shown = unwrap_job(job)
+    (section,) = find_sections(job)
+    text = run_render(job, "text").out.splitlines()
 
-    assert list(shown) == ["virtualmachine"]
-    assert shown["virtualmachine"]["name"] == "TestNode"
-
-
-def test_failed_and_pending_jobs_are_shown_whole():
-    failed = load_response("curated-async-failure-queryAsyncJobResult-jclouds.json")
-    pending = {"jobid": 860, "jobstatus": 0, "jobprocstatus": 0, "jobresultcode": 0}
-
-    assert unwrap_job(failed) is failed
-    assert unwrap_job(pending) is pending
+    assert section.kind == OBJECT and section.columns == list(job)
+    assert "jobstatus = 1" in text
+    (line,) = [line for line in text if line.startswith("jobresult = ")]
+    vm = job["jobresult"]["virtualmachine"]
+    assert line.startswith(f'jobresult = {{"virtualmachine":{{"id":"{vm["id"]}",')
 
 
-def test_an_already_unwrapped_jobresult_renders_the_same_as_the_job():
+def test_the_jobresult_that_waiting_returns_is_shown_as_its_object():
     job = load_response("libcloud-queryAsyncJobResult_11117.json")
 
-    assert run_render(job, "text").out == run_render(job["jobresult"], "text").out
+    (section,) = find_sections(job["jobresult"])
+
+    assert (section.title, section.kind) == ("virtualmachine", OBJECT)
+    assert section.rows == [job["jobresult"]["virtualmachine"]]
 
 
 def test_cells_show_numbers_exactly_and_json_for_nested_values():

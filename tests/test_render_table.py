@@ -55,16 +55,80 @@ def test_a_pipe_gets_no_colour_no_box_and_nothing_cut_even_at_width_80(go_vms):
 
 
 def test_a_terminal_table_cuts_long_text_but_never_an_id(go_vms):
-    out = run_render(go_vms, "table", terminal=True, color=False, width=80).out
+    vm = go_vms["virtualmachine"][0]
+    id_keys = [key for key in vm if key.endswith("id") and isinstance(vm[key], str)]
+    fields = [*id_keys, "hostname", "nic", "templatedisplaytext"]
+
+    out = run_render(
+        go_vms, "table", terminal=True, color=False, width=80, fields=fields
+    ).out
 
     assert ELLIPSIS in out  # hostname, nic and template text are cut
-    whole_ids = {
-        value
-        for key, value in go_vms["virtualmachine"][0].items()
-        if key.endswith("id") and isinstance(value, str)
-    }
-    assert whole_ids and all(value in out for value in whole_ids)
+    assert len(id_keys) > 5 and all(vm[key] in out for key in id_keys)
     assert len(out.splitlines()) == 5  # borders, header, one row: nothing folded
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_a_terminal_shows_only_the_columns_that_fit_and_says_so(go_vms, width):
+    vm = go_vms["virtualmachine"][0]
+
+    rendered = run_render(go_vms, "table", terminal=True, color=False, width=width)
+
+    lines = rendered.out.splitlines()
+    header = header_of(rendered.out)
+    assert max(cell_len(line) for line in lines) <= width and len(lines) == 5
+    assert header[:3] == ["id", "name", "account"] and vm["id"] in rendered.out
+    assert header == [key for key in server_order(go_vms) if key in header]
+    assert not {"nic", "tags", "affinitygroup", "securitygroup"} & set(header)
+    assert rendered.err == (
+        f"Showing {len(header)} of {len(vm)} columns; "
+        "choose with filter=a,b,c, or use --wide or -o json.\n"
+    )
+
+
+def test_short_columns_are_shown_before_long_and_nested_ones():
+    vms = load_response("libcloud-listVirtualMachines_default.json")
+
+    rendered = run_render(vms, "table", terminal=True, color=False, width=200)
+
+    header = header_of(rendered.out)
+    assert {"state", "zonename", "passwordenabled"} <= set(header)
+    assert server_order(vms).index("templatename") < server_order(vms).index(
+        "passwordenabled"
+    )
+    assert not {"templatename", "templatedisplaytext", "nic", "tags"} & set(header)
+    assert rendered.err.startswith(f"Showing {len(header)} of 32 columns;")
+
+
+@pytest.mark.parametrize(
+    "options", [{"wide": True}, {"fields": ["id", "nic", "hostname", "zoneid"]}]
+)
+def test_wide_or_a_filter_shows_every_column_on_a_terminal(go_vms, options):
+    rendered = run_render(
+        go_vms, "table", terminal=True, color=False, width=80, **options
+    )
+
+    header = header_of(rendered.out)
+    assert header == options.get("fields", server_order(go_vms))
+    assert rendered.err == ""
+
+
+def test_a_pipe_never_hides_a_column(go_vms):
+    rendered = run_render(go_vms, "table", width=80)
+
+    assert rendered.out.split("\n")[0].split() == server_order(go_vms)
+    assert rendered.err == ""
+
+
+def header_of(table: str) -> list[str]:
+    """The column names in a boxed table's header line."""
+    return [name.strip() for name in table.splitlines()[1].strip("│").split("│")]
+
+
+def server_order(response) -> list[str]:
+    """Every key of the VMs as the server sent them, id and name moved first."""
+    keys = dict.fromkeys(key for vm in response["virtualmachine"] for key in vm)
+    return ["id", "name", *(key for key in keys if key not in ("id", "name"))]
 
 
 def test_a_terminal_table_fits_the_width_when_the_ids_leave_room(go_vms):
@@ -91,7 +155,9 @@ def test_a_single_object_is_a_key_value_table_whose_long_values_fold():
     job = load_response("libcloud-queryAsyncJobResult_11117.json")
     vm = job["jobresult"]["virtualmachine"]
 
-    out = run_render(job, "table", terminal=True, color=False, width=80).out
+    out = run_render(
+        job["jobresult"], "table", terminal=True, color=False, width=80
+    ).out
 
     assert max(cell_len(line) for line in out.splitlines()) <= 80
     assert f"│ id                    │ {vm['id']}" in out

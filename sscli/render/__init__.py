@@ -1,8 +1,9 @@
 """Rendering a CloudStack response in one of the output formats.
 
-The steps, in order: unwrap a succeeded job to its jobresult, run the JMESPath query,
-keep the filter= fields and drop the exclude= keys, split into sections (rows.py),
-and hand them to the format's module. Data goes to `out`, notes to `err`.
+The steps, in order: run the JMESPath query, keep the filter= fields and drop the
+exclude= keys, split into sections (rows.py), and hand them to the format's module.
+A job's payload (queryAsyncJobResult) is shown as the object it is: the CLI's own
+waiting already hands over the jobresult. Data goes to `out`, notes to `err`.
 Each format module is imported only when used; rich loads only when a table is drawn
 on a terminal, jmespath only for a query.
 """
@@ -15,8 +16,13 @@ import sys
 from typing import Any, TextIO
 
 from sscli.errors import UsageError
-from sscli.render.fields import normalize_names, select_fields
-from sscli.render.rows import Options, View, is_terminal, unwrap_job
+from sscli.render.fields import (
+    drop_excluded,
+    find_missing,
+    normalize_names,
+    select_fields,
+)
+from sscli.render.rows import Options, View, is_terminal
 
 FORMATS = ("json", "table", "csv", "text", "column", "tsv")
 FORMAT_MODULES = {
@@ -28,6 +34,7 @@ FORMAT_MODULES = {
     "tsv": "tsv",
 }
 EMPTY_NOTE = "No results."
+MISSING_FIELD_NOTE = "No field {name!r} in the result."
 
 
 def render(
@@ -46,23 +53,27 @@ def render(
 ) -> None:
     """Write data to out in format fmt (one of FORMATS); notes go to err.
 
-    data is the unwrapped response; a succeeded job's payload is shown as its
-    jobresult. query (JMESPath) runs first, then fields (filter=) and exclude.
+    data is the unwrapped response, shown as it is. query (JMESPath) runs first,
+    then fields (filter=) and exclude; a key in both is excluded, and a field that
+    no row has gets a note on err (and still its column, so `read` stays aligned).
     color=None: colour only when out is a terminal and NO_COLOR is unset; True or
-    False wins over both. compact: one-line json. wide: cut nothing on a terminal.
-    width: the terminal width to fit (default: detected); a pipe is never cut.
-    Raises UsageError for an unknown format or a bad query.
+    False wins over both. compact: one-line json. wide: cut and hide nothing on a
+    terminal. width: the terminal width to fit (default: detected); a pipe is never
+    cut. Raises UsageError for an unknown format, a bad query, or an exclude= that
+    removes every filter= field.
     """
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     writer = load_writer(fmt)
-    fields = normalize_names(fields)
-    view = select_view(data, fields, normalize_names(exclude), query)
+    exclude = normalize_names(exclude)
+    fields = drop_excluded(normalize_names(fields), exclude)
+    view, missing = select_view(data, fields, exclude, query)
     if view.is_empty and fmt != "json":
         err.write(EMPTY_NOTE + "\n")
-        return
-    options = Options(pick_color(color, out), compact, wide, width)
-    writer(view, out, err, options)
+    else:
+        writer(view, out, err, Options(pick_color(color, out), compact, wide, width))
+    for name in missing:
+        err.write(MISSING_FIELD_NOTE.format(name=name) + "\n")
 
 
 def load_writer(fmt: str) -> Any:
@@ -76,16 +87,15 @@ def load_writer(fmt: str) -> Any:
 
 def select_view(
     data: Any, fields: list[str] | None, exclude: list[str] | None, query: str | None
-) -> View:
-    data = unwrap_job(data)
-
+) -> tuple[View, list[str]]:
+    """The view to write, and the fields that no row of the data has."""
     if query:
         from sscli.render.query import apply_query  # loads jmespath
 
         data = apply_query(data, query)
 
-    data = select_fields(data, fields, exclude)
-    return View(data, fields)
+    selected = select_fields(data, fields, exclude)
+    return View(selected, fields), find_missing(data, selected, fields)
 
 
 def pick_color(color: bool | None, out: TextIO) -> bool:

@@ -17,7 +17,6 @@ from sscli.render.json_format import dumps_json
 
 COUNT_KEY = "count"  # list responses carry it beside their lists; it is not a row
 LEADING_COLUMNS = ("id", "name")  # what people look for first, whatever the order
-JOB_SUCCEEDED = 1  # jobstatus of a finished job whose jobresult is the real answer
 
 RECORDS = "records"  # rows are dicts; one row per item of a list
 OBJECT = "object"  # a single dict shown as one record
@@ -71,20 +70,6 @@ class View:
     @property
     def is_empty(self) -> bool:
         return not self.sections
-
-
-def unwrap_job(data: Any) -> Any:
-    """Return a finished job's jobresult, e.g. {"virtualmachine": {...}}; else data.
-
-    Only a succeeded job (jobstatus 1) whose jobresult holds one key is unwrapped:
-    a pending or failed job is shown whole, so its jobstatus and errortext stay.
-    """
-    if not isinstance(data, dict) or data.get("jobstatus") != JOB_SUCCEEDED:
-        return data
-    jobresult = data.get("jobresult")
-    if isinstance(jobresult, dict) and len(jobresult) == 1:
-        return jobresult
-    return data
 
 
 def find_sections(data: Any, fields: list[str] | None = None) -> list[Section]:

@@ -3,7 +3,10 @@
 On a terminal (and without wide) long text columns are cut with an ellipsis so the
 table fits the width, but ids are never cut or folded: a column is kept whole when
 its name ends in "id", a value in it is a UUID, or it is narrow anyway (states,
-IPs, dates). If those alone are wider than the terminal the table is simply wider.
+IPs, dates). When not every column fits even so (a VM has ~46) and no filter= chose
+them, only the columns that fit are shown: id and name, then short values (state,
+zonename) before long ones and nested ones (nic, tags) last, each in the server's
+order; a note on stderr says how many. If id alone is wider the table is wider.
 A single object is a two-column key/value table whose long values fold.
 
 Output that is not a terminal (and not forced into colour) has no box, no colour
@@ -20,7 +23,9 @@ from typing import TYPE_CHECKING, TextIO
 from sscli.render.column import display_width, section_lines, write_aligned
 from sscli.render.rows import (
     GRID,
+    LEADING_COLUMNS,
     OBJECT,
+    RECORDS,
     VALUES,
     Options,
     Section,
@@ -44,6 +49,10 @@ UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 UNLIMITED_WIDTH = 1_000_000  # the table, not the console, decides how wide it is
 HEADER_STYLE = "bold cyan"
 KEY_STYLE = "bold"
+HIDDEN_NOTE = (
+    "Showing {shown} of {total} columns{of}; choose with filter=a,b,c, "
+    "or use --wide or -o json.\n"
+)
 
 
 def write(view: View, out: TextIO, err: TextIO, options: Options) -> None:
@@ -54,13 +63,25 @@ def write(view: View, out: TextIO, err: TextIO, options: Options) -> None:
     fit_width = None
     if terminal and not options.wide:
         fit_width = options.width or shutil.get_terminal_size(FALLBACK_SIZE).columns
+    may_hide = fit_width is not None and not view.fields
     console = make_console(out, terminal, options.color)
     titled = len(view.sections) > 1
+    notes = []
     for number, section in enumerate(view.sections):
         if number:
             console.line()
         title = section.title if titled else None
-        console.print(make_table(section, title, terminal, fit_width), crop=False)
+        table = make_table(section, title, terminal)
+        if section.kind == OBJECT:
+            fill_key_value(table, section, fit_width)
+        else:
+            shown = fill_rows(table, section, fit_width, may_hide)
+            if shown < len(section.columns):
+                of = f" of {title}" if title else ""
+                total = len(section.columns)
+                notes.append(HIDDEN_NOTE.format(shown=shown, total=total, of=of))
+        console.print(table, crop=False)
+    err.writelines(notes)  # after the tables, where the eye is when they end
 
 
 def plain_lines(section: Section) -> list[list[str]]:
@@ -93,9 +114,7 @@ def make_console(out: TextIO, terminal: bool, color: bool) -> Console:
     )
 
 
-def make_table(
-    section: Section, title: str | None, terminal: bool, fit_width: int | None
-) -> Table:
+def make_table(section: Section, title: str | None, terminal: bool) -> Table:
     from rich import box
     from rich.table import Table
 
@@ -107,14 +126,13 @@ def make_table(
         show_header=section.kind not in (GRID, OBJECT, VALUES),
         header_style=HEADER_STYLE,
     )
-    if section.kind == OBJECT:
-        fill_key_value(table, section, fit_width)
-    else:
-        fill_rows(table, section, fit_width)
     return table
 
 
-def fill_rows(table: Table, section: Section, fit_width: int | None) -> None:
+def fill_rows(
+    table: Table, section: Section, fit_width: int | None, may_hide: bool
+) -> int:
+    """Add the section's columns and rows; return how many columns are shown."""
     from rich.text import Text
 
     rows = [[to_one_line(cell) for cell in cells] for cells in section_cells(section)]
@@ -123,13 +141,18 @@ def fill_rows(table: Table, section: Section, fit_width: int | None) -> None:
         [name] + [cells[index] if index < len(cells) else "" for cells in rows]
         for index, name in enumerate(names)
     ]
+    if fit_width and may_hide and section.kind == RECORDS:
+        shown = pick_columns(section, columns, fit_width)
+        names = [names[index] for index in shown]
+        columns = [columns[index] for index in shown]
     limits = fit_columns(names, columns, fit_width) if fit_width else {}
     for index, name in enumerate(names):
         table.add_column(
             name, no_wrap=True, overflow="ellipsis", max_width=limits.get(index)
         )
-    for cells in rows:
+    for cells in zip(*(column[1:] for column in columns), strict=True):
         table.add_row(*(Text(cell) for cell in cells))
+    return len(names)
 
 
 def fill_key_value(table: Table, section: Section, fit_width: int | None) -> None:
@@ -156,7 +179,7 @@ def fit_columns(
     Whole columns keep their width; the others share what is left: the narrow ones
     whole, the wide ones cut to one common width (water filling).
     """
-    naturals = [max(measure(cell) for cell in cells) for cells in columns]
+    naturals = [measure_column(cells) for cells in columns]
     cuttable = {
         index: width
         for index, (name, cells, width) in enumerate(
@@ -168,6 +191,42 @@ def fit_columns(
     budget = fit_width - frame - sum(naturals) + sum(cuttable.values())
     limit = max(share_width(sorted(cuttable.values()), budget), MIN_TEXT_WIDTH)
     return {index: limit for index, width in cuttable.items() if width > limit}
+
+
+def pick_columns(
+    section: Section, columns: list[list[str]], fit_width: int
+) -> list[int]:
+    """The indexes of the columns to show: all when each fits at its least width
+    (whole, or MIN_TEXT_WIDTH when it may be cut), else by rank as long as they fit.
+    """
+    widths = [measure_column(cells) for cells in columns]
+    least = [
+        width if keeps_whole(name, cells, width) else min(width, MIN_TEXT_WIDTH)
+        for name, cells, width in zip(section.columns, columns, widths, strict=True)
+    ]
+    room = fit_width - 1  # the left edge; each column adds 3 for its frame
+    if sum(least) + 3 * len(least) <= room:
+        return list(range(len(least)))
+    shown: list[int] = []
+    ranked = sorted(
+        range(len(least)),
+        key=lambda index: (rank(section, index, widths[index]), index),
+    )
+    for index in ranked:
+        if least[index] + 3 <= room or not shown:
+            shown.append(index)
+            room -= least[index] + 3
+    return sorted(shown)
+
+
+def rank(section: Section, index: int, width: int) -> int:
+    """0 for id and name, 1 for short values, 2 for long ones, 3 for nested (nic)."""
+    name = section.columns[index]
+    if name in LEADING_COLUMNS:
+        return 0
+    if any(isinstance(row.get(name), (list, dict)) for row in section.rows):
+        return 3
+    return 1 if width <= KEEP_WHOLE_WIDTH else 2
 
 
 def share_width(widths: list[int], budget: int) -> int:
@@ -184,6 +243,10 @@ def keeps_whole(name: str, cells: list[str], width: int) -> bool:
     if width <= KEEP_WHOLE_WIDTH or name.lower().endswith("id"):
         return True
     return any(UUID_PATTERN.fullmatch(cell) for cell in cells)
+
+
+def measure_column(cells: list[str]) -> int:
+    return max(measure(cell) for cell in cells)
 
 
 def measure(text: str) -> int:
