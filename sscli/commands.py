@@ -41,7 +41,7 @@ def _global_options() -> list[click.Option]:
             ["--no-color"], is_flag=True, help="No colour, even on a terminal."
         ),
         click.Option(["--compact"], is_flag=True, help="JSON on one line."),
-        click.Option(["--wide"], is_flag=True, help="Never shorten table cells."),
+        click.Option(["--wide"], is_flag=True, help="Show every column, and never shorten cells."),
     ]
 
 
@@ -345,11 +345,11 @@ def help_command(ctx: click.Context, topic: tuple[str, ...]) -> None:
       sscli help snapshot             APIs whose names contain snapshot
     """
     from sscli.catalog import Catalog
-    from sscli.help import help_for
+    from sscli.help import help_for, show_help
 
     own = _command_help(ctx, topic)
     if own is not None:
-        click.echo(own)
+        show_help(own + "\n")
         return
     catalog = Catalog.load(_current_profile_name())
     commands = {
@@ -357,7 +357,7 @@ def help_command(ctx: click.Context, topic: tuple[str, ...]) -> None:
         for name, command in cli.commands.items()
         if not command.hidden
     }
-    click.echo(help_for(catalog, list(topic), commands=commands), nl=False)
+    show_help(help_for(catalog, list(topic), commands=commands))
 
 
 def _command_help(ctx: click.Context, topic: tuple[str, ...]) -> str | None:
