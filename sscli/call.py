@@ -37,9 +37,9 @@ def run_call(words: list[str], options: RunOptions) -> None:
     profile = config.resolve(options.profile, options.output)
     catalog = Catalog.load(profile.name)
     if any(word in HELP_WORDS for word in words[1:]):
-        from sscli.help import help_for_call
+        from sscli.help import help_for_call, show_help
 
-        sys.stdout.write(help_for_call(catalog, words))
+        show_help(help_for_call(catalog, words))
         return
     command, rest = catalog.resolve(words)
 

@@ -11,9 +11,12 @@ import textwrap
 
 from sscli.errors import UsageError
 
-NAME_COLUMN_MAX = 20  # longer names get the description on the next line
+Row = tuple[str, str, str]  # (indented name, type, description) of a help table
+
+NAME_COLUMN_MAX = 20  # a longer name stands alone on its line
+TYPE_COLUMN_MAX = 8  # "boolean", "integer"; a longer type ends its line
+GAP = 2  # spaces between columns, never fewer
 LIST_CELL = 26  # names in a listing: three to a row, long ones take two cells
-TYPE_COLUMN = 8  # "boolean", "integer" and a space
 INDENT = "  "
 NESTED_INDENT = "  "
 VERB_ORDER = ("list", "create", "delete", "update")
@@ -45,6 +48,19 @@ def help_for(
     return format_api_list(catalog, " ".join(words), width)
 
 
+def show_help(text: str) -> None:
+    """Print help; page it on a terminal too short for it, never when piped."""
+    import shutil
+    import sys
+
+    if sys.stdout.isatty() and text.count("\n") >= shutil.get_terminal_size().lines:
+        import click
+
+        click.echo_via_pager(text)
+        return
+    sys.stdout.write(text)
+
+
 def help_for_call(catalog, words: list[str], width: int = 80) -> str:
     """`sscli API [name=value ...] -h`, or `sscli list -h` for a verb's APIs."""
     words = [word for word in words if word not in HELP_FLAGS]
@@ -60,7 +76,7 @@ def help_for_call(catalog, words: list[str], width: int = 80) -> str:
 
 def format_api_help(api, width: int = 80) -> str:
     """Description, async or not, parameters and response fields of one API."""
-    parts = [_title(api), *_wrap(api.description, width, "")]
+    parts = [*_title(api, width), *_wrap(api.description, width, "")]
     parts += ["", _usage(api, width)]
     parts += _param_section("Required parameters", api.required, width)
     parts += _param_section("Optional parameters", api.optional, width)
@@ -68,10 +84,14 @@ def format_api_help(api, width: int = 80) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def _title(api) -> str:
+def _title(api, width: int) -> list[str]:
+    """`name (async ..., since ...)`, the brackets on a line of their own if long."""
     kind = "async: sscli waits for the job" if api.isasync else "sync"
     since = f", since {api.since}" if api.since else ""
-    return f"{api.name} ({kind}{since})"
+    notes = f"({kind}{since})"
+    if len(api.name) + 1 + len(notes) > width:
+        return [api.name, notes]
+    return [f"{api.name} {notes}"]
 
 
 def _usage(api, width: int) -> str:
@@ -90,44 +110,61 @@ def _usage(api, width: int) -> str:
 def _param_section(title: str, params: list, width: int) -> list[str]:
     if not params:
         return []
-    column = _name_column(param.name for param in params)
-    lines = ["", f"{title}:"]
-    for param in params:
-        text = param.description
-        if param.since:
-            text = f"{text} (since {param.since})".strip()
-        lines += _row(param.name, param.type, text, column, width, INDENT)
-    return lines
+    rows = [(INDENT + param.name, param.type, _described(param)) for param in params]
+    return ["", f"{title}:", *_table(rows, width)]
+
+
+def _described(param) -> str:
+    if param.since:
+        return f"{param.description} (since {param.since})".strip()
+    return param.description
 
 
 def _response_section(fields: list, width: int) -> list[str]:
     if not fields:
         return []
-    return ["", "Response fields:", *_field_rows(fields, width, INDENT)]
+    return ["", "Response fields:", *_table(_field_rows(fields, INDENT), width)]
 
 
-def _field_rows(fields: list, width: int, indent: str) -> list[str]:
-    column = _name_column(field.name for field in fields)
-    lines = []
+def _field_rows(fields: list, indent: str) -> list[Row]:
+    """Each field, then its own fields one step further in, in one flat list."""
+    rows = []
     for field in fields:
-        lines += _row(field.name, field.type, field.description, column, width, indent)
-        if field.fields:
-            lines += _field_rows(field.fields, width, indent + NESTED_INDENT)
+        rows.append((indent + field.name, field.type, field.description))
+        rows += _field_rows(field.fields, indent + NESTED_INDENT)
+    return rows
+
+
+def _table(rows: list[Row], width: int) -> list[str]:
+    """One column each for names (indent included), types and descriptions."""
+    widest_name = max(len(name) for name, _, _ in rows)
+    widest_type = max(len(kind) for _, kind, _ in rows)
+    name_column = min(widest_name, len(INDENT) + NAME_COLUMN_MAX) + GAP
+    type_column = min(widest_type, TYPE_COLUMN_MAX) + GAP
+    lines = []
+    for row in rows:
+        lines += _row(*row, name_column, type_column, width)
     return lines
 
 
-def _name_column(names) -> int:
-    return min(max((len(name) for name in names), default=0), NAME_COLUMN_MAX) + 2
-
-
-def _row(name: str, kind: str, text: str, column: int, width: int, indent: str):
-    """`name  type  description`, the description wrapped under itself."""
-    hanging = " " * (len(indent) + column + TYPE_COLUMN)
-    if len(name) > column - 2:
-        lead = " " * (len(indent) + column) + kind.ljust(TYPE_COLUMN)
-        return [f"{indent}{name}", *_wrap(text or "-", width, hanging, lead)]
-    lead = f"{indent}{name.ljust(column)}{kind.ljust(TYPE_COLUMN)}"
-    return _wrap(text or "-", width, hanging, lead)
+def _row(
+    name: str, kind: str, text: str, name_column: int, type_column: int, width: int
+) -> list[str]:
+    """`name  type  description`; a cell too wide for its column ends its line,
+    so the next cell starts the following line in its own column."""
+    lines, lead = [], name
+    if len(name) + GAP > name_column:
+        lines.append(name)
+        lead = ""
+    lead = lead.ljust(name_column) + kind
+    if len(kind) + GAP > type_column:
+        lines.append(lead)
+        lead = ""
+    lead = lead.ljust(name_column + type_column)
+    if not text:
+        return lines + ([lead.rstrip()] if lead.strip() else [])
+    hanging = " " * (name_column + type_column)
+    return lines + _wrap(text, width, hanging, lead)
 
 
 def _wrap(text: str, width: int, indent: str, first: str | None = None) -> list[str]:
@@ -177,7 +214,7 @@ def format_verb_list(catalog, verb: str, width: int = 80) -> str:
 
 def _command_rows(commands: dict[str, str], width: int) -> list[str]:
     """sscli's own commands, one line of help each, then a blank line."""
-    column = _name_column(commands)
+    column = min(max(len(name) for name in commands), NAME_COLUMN_MAX) + GAP
     hanging = " " * (len(INDENT) + column)
     lines = ["sscli's own commands (details: sscli help COMMAND):"]
     for name in sorted(commands):

@@ -58,6 +58,107 @@ def test_api_help_fits_80_columns(catalog, name):
     assert too_wide == []
 
 
+def flatten(fields, indent: str = "  ") -> list[tuple[str, str, str]]:
+    """(indent + name, type, description) of each response field, nested in order."""
+    rows = []
+    for field in fields:
+        rows.append((indent + field.name, field.type, field.description))
+        rows += flatten(field.fields, indent + "  ")
+    return rows
+
+
+def params_of(params) -> list[tuple[str, str, str]]:
+    return [("  " + param.name, param.type, param.description) for param in params]
+
+
+def column_starts(lines: list[str], rows: list[tuple[str, str, str]]):
+    """Where each row's type and description start; asserts two spaces before each.
+
+    A name too long for its column stands alone and its type starts the next line;
+    a type too long for its column pushes the description onto the next line.
+    """
+    type_starts, text_starts, position = set(), set(), 0
+    for name, kind, text in rows:
+        while not lines[position].startswith(name):
+            position += 1
+        line = lines[position]
+        rest = line[len(name) :]
+        if not rest:  # the name alone on its line
+            position += 1
+            line, rest = lines[position], lines[position]
+        else:
+            assert rest.startswith("  "), line
+        start = len(line) - len(rest.lstrip())
+        assert line[start:].startswith(kind), line
+        type_starts.add(start)
+        after = line[start + len(kind) :]
+        if text and not after:  # the description starts the next line
+            position += 1
+            line, after = lines[position], lines[position]
+        if text:
+            assert after.startswith("  "), line
+            start = len(line) - len(after.lstrip())
+            assert line[start:].startswith(text.split()[0]), line
+            text_starts.add(start)
+        position += 1
+    return type_starts, text_starts
+
+
+LAYOUT_SAMPLES = ["listVirtualMachines", "deployVirtualMachine", "listHosts",
+                  "listStoragePools", "createConsoleEndpoint", "listZones"]
+
+
+@pytest.mark.parametrize("name", LAYOUT_SAMPLES)
+def test_each_section_keeps_one_column_per_kind_two_spaces_apart(catalog, name):
+    api = catalog.api(name)
+    text = format_api_help(api)
+    sections = [("Required parameters", params_of(api.required)),
+                ("Optional parameters", params_of(api.optional)),
+                ("Response fields", flatten(api.response))]
+    for title, rows in sections:
+        if not rows:
+            continue
+        type_starts, text_starts = column_starts(section(text, title), rows)
+        assert len(type_starts) == 1, (title, type_starts)
+        assert len(text_starts) == 1, (title, text_starts)
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_a_long_type_sends_its_description_to_the_next_line(catalog):
+    rows = section(format_api_help(catalog.api("listVirtualMachines")),
+                   "Response fields")
+    at = next(i for i, row in enumerate(rows) if row.startswith("  icon "))
+    assert rows[at].split() == ["icon", "resourceiconresponse"]
+    assert rows[at + 1].strip().startswith("Base64 string representation")
+
+
+def test_response_fields_skip_the_nameless_entries_of_listapis(catalog):
+    api = catalog.api("listVirtualMachines")
+    assert all(row[0].strip() for row in flatten(api.response))
+    rows = section(format_api_help(api), "Response fields")
+    assert rows[0].startswith("  account ")
+    assert [row for row in rows if row.strip() in ("", "-")] == []
+
+
+def test_required_parameters_come_before_optional_ones(deploy_help):
+    titles = [line for line in deploy_help.splitlines()
+              if line.endswith(":") and not line.startswith(" ")]
+    assert titles == ["Required parameters:", "Optional parameters:",
+                      "Response fields:"]
+
+
+def test_every_bundled_apis_help_fits_80_columns_without_bare_dashes():
+    from sscli.catalog import read_answer, store
+    from sscli.catalog.details import api_from_entry
+
+    bad = []
+    for entry in read_answer(store.BUNDLED_ANSWER)["api"]:
+        text = format_api_help(api_from_entry(entry))
+        bad += [line for line in text.splitlines()
+                if len(line) > 80 or line.strip() == "-"]
+    assert bad == []
+
+
 def test_a_sync_api_says_so(catalog):
     assert format_api_help(catalog.api("listZones")).startswith("listZones (sync)\n")
 
@@ -196,6 +297,52 @@ def test_a_word_in_a_command_name_still_filters_the_apis(sscli):
     assert result.code == 0, result.err
     assert "sscli's own commands" not in result.out
     assert "createSnapshot" in result.out.split()
+
+
+@pytest.fixture
+def pager(monkeypatch):
+    """Records what would go to the pager, on a terminal 24 lines tall."""
+    import click
+
+    paged: list[str] = []
+    monkeypatch.setattr(click, "echo_via_pager", paged.append)
+    monkeypatch.setenv("LINES", "24")
+    monkeypatch.setenv("COLUMNS", "80")
+    return paged
+
+
+def on_a_terminal(monkeypatch, tty: bool = True):
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
+
+
+@pytest.mark.parametrize(
+    "words", [("help", "deployVirtualMachine"), ("deployVirtualMachine", "-h"),
+              ("help",), ("list", "-h")]
+)
+def test_help_taller_than_the_terminal_goes_through_the_pager(
+    sscli, pager, monkeypatch, words
+):
+    on_a_terminal(monkeypatch)
+    result = sscli(*words)
+    assert result.code == 0, result.err
+    assert result.out == ""
+    assert len(pager) == 1 and pager[0].count("\n") > 24
+
+
+def test_help_that_fits_the_terminal_is_printed(sscli, pager, monkeypatch):
+    on_a_terminal(monkeypatch)
+    result = sscli("help", "logout")
+    assert result.out.startswith("Usage: sscli logout")
+    assert pager == []
+
+
+def test_piped_help_is_never_paged(sscli, pager, monkeypatch):
+    on_a_terminal(monkeypatch, tty=False)
+    result = sscli("help", "deployVirtualMachine")
+    assert result.out.startswith("deployVirtualMachine (async")
+    assert pager == []
 
 
 def test_help_for_an_unknown_word_exits_non_zero(sscli):

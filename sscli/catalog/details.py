@@ -87,6 +87,7 @@ def _fields_from_entries(items: list[dict]) -> list[ResponseField]:
             fields=_fields_from_entries(item.get("response") or []),
         )
         for item in items
+        if item.get("name")  # listApis has nameless {} entries: nothing to show
     ]
     return sorted(fields, key=lambda response_field: response_field.name)
 
