@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import csv
 import fcntl
+import io
 import json
 import os
+import pstats
 import random
 import re
 import secrets
@@ -25,6 +27,7 @@ import statistics
 import struct
 import subprocess
 import sys
+import tarfile
 import tempfile
 import termios
 import threading
@@ -55,6 +58,7 @@ MIN_ROUNDS = 3
 GNU_TIME = shutil.which("time")  # the binary; the shell keyword is not on PATH
 PROFILE_SHARE = 0.04  # an import shown in a profile costs at least this share
 PROFILE_DEPTH = 3
+PROFILE_FUNCTIONS = 12
 # `sscli __complete SHELL CWORD WORD...`: the words of the line, the cursor's index.
 COMPLETE_API = ["bash", "1", "sscli", "listVirt"]
 COMPLETE_PARAM = ["bash", "2", "sscli", "listVirtualMachines", "zo"]
@@ -163,18 +167,50 @@ def install_cs(root: Path) -> str:
     return str(cs)
 
 
-def install_sscli(root: Path) -> tuple[str, str]:
-    """This checkout as a user installs it: a wheel, with compiled bytecode.
+def install_sscli(root: Path, worktree: bool) -> tuple[str, str]:
+    """The committed sscli as a user installs it: a wheel, with compiled bytecode.
 
-    An editable install would add its import finder to every start-up.
+    An editable install would add its import finder to every start-up, and the
+    work tree may hold others' half-made changes; --worktree installs it anyway.
     """
     venv = root / "sscli-venv"
     python = make_venv(venv)
-    say("installing sscli from this checkout")
-    if not (venv / "bin" / "sscli").exists():
-        pip_install(python, str(REPO))
-    pip_install(python, "--no-deps", "--force-reinstall", str(REPO))
+    with tempfile.TemporaryDirectory() as folder:
+        source = REPO if worktree else export_head(Path(folder))
+        say(f"installing sscli from {source}")
+        if not (venv / "bin" / "sscli").exists():
+            pip_install(python, str(source))
+        pip_install(python, "--no-deps", "--force-reinstall", str(source))
     return str(python), str(venv / "bin" / "sscli")
+
+
+def export_head(folder: Path) -> Path:
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", "HEAD"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        # Our own commit; the filter exists from 3.11.4 and 3.10.12 on.
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(folder, filter="data")
+        else:
+            tar.extractall(folder)  # noqa: S202
+    return folder
+
+
+def source_text(args: argparse.Namespace) -> str:
+    """Which sscli was measured: a commit, with or without the work tree's changes."""
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if args.sscli_python:
+        return f"the install behind `{args.sscli_python}`"
+    if args.worktree:
+        return f"this work tree (commit {commit} and uncommitted changes) as a wheel"
+    return f"commit {commit} as a wheel"
 
 
 def prepare_tools(args: argparse.Namespace, root: Path) -> Tools:
@@ -183,7 +219,7 @@ def prepare_tools(args: argparse.Namespace, root: Path) -> Tools:
         python = args.sscli_python
         sscli = str(Path(python).parent / "sscli")
     else:
-        python, sscli = install_sscli(root)
+        python, sscli = install_sscli(root, args.worktree)
     return Tools(python=python, sscli=sscli, cs=cs)
 
 
@@ -262,11 +298,30 @@ def add_cs_settings(env: dict[str, str], server: Server) -> None:
 # -- the cases --------------------------------------------------------------------
 
 
+def reference_imports(tools: Tools) -> list[tuple[str, str]]:
+    cs_python = str(Path(tools.cs).parent / "python")
+    return [
+        ("requests", cs_python),
+        ("click", tools.python),
+        ("http.client", tools.python),
+        ("rich.console", tools.python),
+    ]
+
+
 def make_cases(tools: Tools) -> list[Case]:
     sscli, cs = tools.sscli, tools.cs
     every_vm = f"pagesize={VMS}"
     return [
         Case("pass", "python -c pass", [tools.python, "-c", "pass"]),
+        # For reading the results: what the libraries alone cost to import.
+        *(
+            Case(
+                f"import {name}",
+                f"python -c 'import {name}'",
+                [python, "-c", f"import {name}"],
+            )
+            for name, python in reference_imports(tools)
+        ),
         Case("version", "sscli --version", [sscli, "--version"]),
         Case("cs_version", "cs --version", [cs, "--version"]),
         Case("help", "sscli --help", [sscli, "--help"]),
@@ -489,25 +544,81 @@ def measure(cases: list[Case], rounds: int, env: dict[str, str], scratch: Path) 
 # -- where the time goes ------------------------------------------------------
 
 
-def import_profile(python: str, argv: list[str], env: dict[str, str]) -> list:
-    """(depth, module, median cumulative ms) of the costly imports of one run."""
+def import_profile(case: Case, tools: Tools, env: dict[str, str]) -> str:
+    """The imports a run adds to `python -c pass`, nested, as Markdown."""
     runs: dict[tuple[int, str], list[float]] = {}
-    order: list[tuple[int, str]] = []
     for _ in range(IMPORT_PROFILE_RUNS):
-        command = [python, "-X", "importtime", "-m", "sscli", *argv[1:]]
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
-        for depth, module, cumulative in parse_importtime(done.stderr):
-            key = (depth, module)
-            if key not in runs:
-                order.append(key)
-            runs.setdefault(key, []).append(cumulative / 1000)
-    total = sum(statistics.median(runs[key]) for key in order if key[0] == 0)
-    return [
-        (depth, module, statistics.median(runs[(depth, module)]), total)
-        for depth, module in order
-        if depth <= PROFILE_DEPTH
-        and statistics.median(runs[(depth, module)]) >= PROFILE_SHARE * total
+        command = [tools.python, "-X", "importtime", *case.argv]
+        for depth, module, cumulative in run_importtime(command, env):
+            runs.setdefault((depth, module), []).append(cumulative / 1000)
+    baseline = baseline_modules(tools, env)
+    rows = [
+        (depth, module, statistics.median(times))
+        for (depth, module), times in runs.items()
+        if module not in baseline
     ]
+    total = sum(cumulative for depth, _, cumulative in rows if depth == 0)
+    shown = [
+        f"{'  ' * depth}{module:<{44 - 2 * depth}} {cumulative:7.1f} ms"
+        for depth, module, cumulative in rows
+        if depth <= PROFILE_DEPTH and cumulative >= PROFILE_SHARE * total
+    ]
+    return "\n".join(
+        [
+            f"`-X importtime`, median of {IMPORT_PROFILE_RUNS} runs: the imports "
+            f"that `python -c pass` does not make add up to {total:.0f} ms "
+            "(importtime's own overhead included). Shown: those of at least "
+            f"{PROFILE_SHARE:.0%} of that, nested as imported.",
+            "",
+            "```",
+            *shown,
+            "```",
+        ]
+    )
+
+
+def baseline_modules(tools: Tools, env: dict[str, str]) -> set[str]:
+    command = [tools.python, "-X", "importtime", "-c", "pass"]
+    return {module for _, module, _ in run_importtime(command, env)}
+
+
+def run_importtime(command: list[str], env: dict[str, str]) -> list:
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    return parse_importtime(done.stderr)
+
+
+def function_profile(case: Case, tools: Tools, env: dict[str, str]) -> str:
+    """The functions a run spends its own time in, by cProfile, as Markdown."""
+    with tempfile.TemporaryDirectory() as folder:
+        stats_file = os.path.join(folder, "run.prof")
+        command = [tools.python, "-m", "cProfile", "-o", stats_file, *case.argv]
+        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
+        stats = pstats.Stats(stats_file)
+    total = stats.total_tt * 1000
+    top = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)
+    shown = [
+        f"{own * 1000:8.0f} ms {cumulative * 1000:8.0f} ms {calls:>9}  "
+        f"{short_place(place)}"
+        for place, (_, calls, own, cumulative, _) in top[:PROFILE_FUNCTIONS]
+    ]
+    return "\n".join(
+        [
+            f"cProfile, one run of {total:.0f} ms (cProfile slows calls down): "
+            f"the {PROFILE_FUNCTIONS} functions with the most time of their own.",
+            "",
+            "```",
+            f"{'own':>11} {'with callees':>11} {'calls':>9}  function",
+            *shown,
+            "```",
+        ]
+    )
+
+
+def short_place(place: tuple[str, int, str]) -> str:
+    path, line, name = place
+    # Paths from the venv or the stdlib, shown from the package on.
+    path = re.sub(r"^.*/(site-packages|python3\.\d+)/", "", path)
+    return f"{path}:{line}({name})" if line else name
 
 
 def parse_importtime(text: str) -> list[tuple[int, str, int]]:
@@ -584,7 +695,8 @@ def verdict(comparison: Comparison, ratio: float) -> str:
         return "—"
     if ratio <= comparison.target:
         return "met"
-    return f"**missed** by {ratio / comparison.target - 1:.0%}"
+    short = ratio / comparison.target - 1
+    return f"**missed** by {short:.1%}" if short < 0.1 else f"**missed** by {short:.0%}"
 
 
 def rss_text(case: Case) -> str:
@@ -617,23 +729,8 @@ def detail_rows(cases: list[Case]) -> list[list[str]]:
     return rows
 
 
-def profile_section(label: str, profile: list) -> str:
-    if not profile:
-        return ""
-    total = profile[0][3]
-    lines = [
-        f"#### Where `{label}` spends its imports",
-        "",
-        f"`-X importtime`, median of {IMPORT_PROFILE_RUNS} runs; imports at the top "
-        f"level add up to {total:.0f} ms (importtime's own overhead included). "
-        f"Shown: imports of at least {PROFILE_SHARE:.0%} of that, nested as imported.",
-        "",
-        "```",
-    ]
-    for depth, module, cumulative, _ in profile:
-        lines.append(f"{'  ' * depth}{module:<{44 - 2 * depth}} {cumulative:7.1f} ms")
-    lines += ["```", ""]
-    return "\n".join(lines)
+def profile_section(label: str, profile: str) -> str:
+    return f"#### `{label}`\n\n{profile}\n"
 
 
 def load_text(args: argparse.Namespace) -> str:
@@ -648,7 +745,7 @@ def machine_line() -> str:
 
 def write_results(
     cases: list[Case],
-    profiles: dict[str, list],
+    profiles: dict[str, str],
     args: argparse.Namespace,
     tools: Tools,
 ) -> None:
@@ -678,7 +775,7 @@ def write_results(
         "",
         "How it was run:",
         "",
-        f"- sscli: `{tools.sscli}` ({install_note(args)}); the baseline "
+        f"- sscli: {source_text(args)}, in a venv of its own; the baseline "
         "`python -c pass` is the same interpreter.",
         f"- cs: `{CS_REQUIREMENT}` from PyPI in its own venv, configured with "
         "`CLOUDSTACK_ENDPOINT`/`_KEY`/`_SECRET`.",
@@ -707,7 +804,7 @@ def write_results(
     RESULTS_FILE.write_text("\n".join(sections).rstrip() + "\n")
 
 
-def missed_profiles(by_key: dict[str, Case], profiles: dict[str, list]) -> list[str]:
+def missed_profiles(by_key: dict[str, Case], profiles: dict[str, str]) -> list[str]:
     parts = []
     for comparison in COMPARISONS:
         if comparison.case in profiles:
@@ -717,12 +814,6 @@ def missed_profiles(by_key: dict[str, Case], profiles: dict[str, list]) -> list[
                 )
             )
     return parts
-
-
-def install_note(args: argparse.Namespace) -> str:
-    if args.sscli_python:
-        return f"the install behind `{args.sscli_python}`"
-    return "installed from this checkout as a wheel into its own venv"
 
 
 def update_readme(cases: list[Case]) -> None:
@@ -764,6 +855,9 @@ def parse_args() -> argparse.Namespace:
         "--sscli-python",
         help="use the sscli installed for this interpreter instead of a fresh wheel",
     )
+    parser.add_argument(
+        "--worktree", action="store_true", help="install the work tree, not HEAD"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     if args.quick:
@@ -787,8 +881,10 @@ def profile_misses(cases: list[Case], tools: Tools, env: dict[str, str]) -> dict
         case, peer = by_key[comparison.case], by_key[comparison.peer]
         if comparison.target is None or case.skipped or peer.skipped:
             continue
-        if median_ms(case) / median_ms(peer) > comparison.target:
-            profiles[case.key] = import_profile(tools.python, case.argv, env)
+        if median_ms(case) / median_ms(peer) <= comparison.target:
+            continue
+        profiler = function_profile if case.heavy else import_profile
+        profiles[case.key] = profiler(case, tools, env)
     return profiles
 
 
