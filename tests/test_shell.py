@@ -34,6 +34,8 @@ def start_shell(*argv: str, profile: str = "sim", command: tuple = ("shell",)):
         NO_COLOR="1",
         # Nobody answers prompt_toolkit's cursor-position query in a bare pty.
         PROMPT_TOOLKIT_NO_CPR="1",
+        # Help taller than the pty is paged; a pager would wait for keys.
+        PAGER="cat",
     )
     child = pexpect.spawn(
         sys.executable,
