@@ -30,6 +30,23 @@ class RunOptions:
     wide: bool = False
     query: str | None = None
 
+    @classmethod
+    def from_values(cls, values: dict) -> RunOptions:
+        """From the global options by destination name (sscli/options.py)."""
+        return cls(
+            profile=values.get("profile"),
+            output=values.get("output"),
+            debug=bool(values.get("debug")),
+            post=bool(values.get("post")),
+            no_wait=bool(values.get("no_wait")),
+            no_paginate=bool(values.get("no_paginate")),
+            retry=bool(values.get("retry")),
+            color=False if values.get("no_color") else None,
+            compact=bool(values.get("compact")),
+            wide=bool(values.get("wide")),
+            query=values.get("query"),
+        )
+
 
 def run_call(words: list[str], options: RunOptions) -> None:
     from sscli.catalog import Catalog

@@ -30,41 +30,67 @@ def main(argv: list[str] | None = None) -> None:
 
 def run(argv: list[str]) -> int:
     """Run one command line and return its exit code; never raises."""
-    import click
-
-    from sscli.commands import cli, hoist_global_options
     from sscli.errors import ExitCode, SscliError
 
     debug = "--debug" in argv
     try:
-        code = cli.main(
-            args=hoist_global_options(argv), prog_name="sscli", standalone_mode=False
-        )
-        # Out of standalone mode click returns the code of a ctx.exit (the shell's).
-        return code if isinstance(code, int) else ExitCode.OK
+        return _dispatch(argv)
     except SscliError as err:
         _report(err.line(), debug)
         return err.exit_code
-    except click.exceptions.Exit as err:
-        return err.exit_code
-    except click.ClickException as err:
-        # click spreads some messages (choices) over lines; keep them to one.
-        _report(f"Error: {' '.join(err.format_message().split())}", debug)
-        return ExitCode.USAGE
-    except (KeyboardInterrupt, click.Abort):
+    except KeyboardInterrupt:
         _report("Interrupted.", debug)
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
         _quiet_broken_pipe()
         return ExitCode.OK
     except Exception as err:  # a bug: still one line, the traceback with --debug
-        # The message itself may quote a request, so only the type is shown.
-        _report(
-            f"Error: internal error ({type(err).__name__}); "
-            "run with --debug for the traceback",
-            debug,
-        )
-        return ExitCode.INTERNAL
+        return _report_other(err, debug)
+
+
+def _dispatch(argv: list[str]) -> int:
+    """A plain API call runs straight away; everything else goes through click."""
+    from sscli.errors import ExitCode
+    from sscli.options import api_call_words, hoist_global_options
+
+    argv = hoist_global_options(argv)
+    plain_call = api_call_words(argv)
+    if plain_call is not None:
+        from sscli.call import RunOptions, run_call
+
+        values, words = plain_call
+        run_call(words, RunOptions.from_values(values))
+        return ExitCode.OK
+
+    from sscli.commands import cli
+
+    code = cli.main(args=argv, prog_name="sscli", standalone_mode=False)
+    # Out of standalone mode click returns the code of a ctx.exit (the shell's).
+    return code if isinstance(code, int) else ExitCode.OK
+
+
+def _report_other(err: Exception, debug: bool) -> int:
+    """click's own errors are usage errors; anything else is a bug in sscli."""
+    import click
+
+    from sscli.errors import ExitCode
+
+    if isinstance(err, click.exceptions.Exit):
+        return err.exit_code
+    if isinstance(err, click.Abort):
+        _report("Interrupted.", debug)
+        return ExitCode.INTERRUPTED
+    if isinstance(err, click.ClickException):
+        # click spreads some messages (choices) over lines; keep them to one.
+        _report(f"Error: {' '.join(err.format_message().split())}", debug)
+        return ExitCode.USAGE
+    # The message itself may quote a request, so only the type is shown.
+    _report(
+        f"Error: internal error ({type(err).__name__}); "
+        "run with --debug for the traceback",
+        debug,
+    )
+    return ExitCode.INTERNAL
 
 
 def _report(line: str, debug: bool) -> None:

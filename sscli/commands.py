@@ -10,6 +10,7 @@ import click
 from sscli import __version__, config
 from sscli.call import RunOptions, make_client, run_call
 from sscli.errors import SscliError, UsageError
+from sscli.options import GLOBAL_OPTIONS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
 SECRET_SETTINGS = ("secretkey", "password")
@@ -17,78 +18,17 @@ SHORT_HELP_LIMIT = 200  # the whole first sentence: help wraps it, not click
 
 
 def _global_options() -> list[click.Option]:
-    """The group's options; hoist_global_options lets them follow any command."""
-    return [
-        click.Option(["-p", "--profile"], help="Server profile for this run."),
-        click.Option(
-            ["-o", "--output"],
-            type=click.Choice(config.OUTPUT_FORMATS, case_sensitive=False),
-            help="Output format (default: table on a terminal, json otherwise).",
-        ),
-        click.Option(["--query"], help="JMESPath expression applied to the result."),
-        click.Option(["--debug"], is_flag=True, help="Show requests and tracebacks."),
-        click.Option(["--post"], is_flag=True, help="Send the call as a form POST."),
-        click.Option(
-            ["--retry"],
-            is_flag=True,
-            help="Retry even a call that changes state (lists always are).",
-        ),
-        click.Option(["--no-wait"], is_flag=True, help="Do not wait for async jobs."),
-        click.Option(
-            ["--no-paginate"], is_flag=True, help="Only the first page of a list."
-        ),
-        click.Option(
-            ["--no-color"], is_flag=True, help="No colour, even on a terminal."
-        ),
-        click.Option(["--compact"], is_flag=True, help="JSON on one line."),
-        click.Option(["--wide"], is_flag=True, help="Show every column, and never shorten cells."),
-    ]
-
-
-def options_from(values: dict) -> RunOptions:
-    return RunOptions(
-        profile=values.get("profile"),
-        output=values.get("output"),
-        debug=bool(values.get("debug")),
-        post=bool(values.get("post")),
-        no_wait=bool(values.get("no_wait")),
-        no_paginate=bool(values.get("no_paginate")),
-        retry=bool(values.get("retry")),
-        color=False if values.get("no_color") else None,
-        compact=bool(values.get("compact")),
-        wide=bool(values.get("wide")),
-        query=values.get("query"),
-    )
-
-
-def hoist_global_options(argv: list[str]) -> list[str]:
-    """Move global options to the front, so they work after any command too.
-
-    Words after `set` stay put (a secret may start with a dash), and so does
-    everything after `--`. API words never start with a dash: they are key=value.
-    """
-    flags, valued = set(), set()
-    for option in cli.params:
-        names = (*option.opts, *option.secondary_opts)
-        (flags if getattr(option, "is_flag", False) else valued).update(names)
-    front: list[str] = []
-    rest: list[str] = []
-    words = iter(argv)
-    for word in words:
-        if word == "--" or (word == "set" and not rest):
-            rest.extend([word, *words])
-            break
-        name = word.split("=", 1)[0]
-        if word in flags or (name in valued and "=" in word and name.startswith("--")):
-            front.append(word)
-        elif word in valued:
-            value = next(words, None)
-            if value is None or value in flags or value in valued:
-                raise UsageError(f"{word} needs a value")
-            front.extend([word, value])
+    """The group's options (sscli/options.py); they may follow any command too."""
+    built = []
+    for names, dest, valued, help_text in GLOBAL_OPTIONS:
+        if not valued:
+            built.append(click.Option(list(names), dest, is_flag=True, help=help_text))
+        elif dest == "output":
+            choice = click.Choice(config.OUTPUT_FORMATS, case_sensitive=False)
+            built.append(click.Option(list(names), dest, type=choice, help=help_text))
         else:
-            rest.append(word)
-    return [*front, *rest]
+            built.append(click.Option(list(names), dest, help=help_text))
+    return built
 
 
 def _api_command(name: str) -> click.Command:
@@ -156,7 +96,7 @@ def _open_shell(values: dict) -> int:
 
 
 def _options(ctx: click.Context) -> RunOptions:
-    return options_from(ctx.find_root().obj or {})
+    return RunOptions.from_values(ctx.find_root().obj or {})
 
 
 @cli.command("set", context_settings={"ignore_unknown_options": True})

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from sscli import __version__, config
-from sscli.commands import hoist_global_options
+from sscli.options import hoist_global_options
 
 
 @pytest.mark.parametrize(

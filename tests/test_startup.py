@@ -132,7 +132,14 @@ def test_json_call_loads_the_network_but_not_rich_nor_jmespath(tmp_path, call_pr
 
     assert '"zone"' in loaded.stdout
     assert loaded.imported("requests") or loaded.imported("http.client")
-    assert_not_imported(loaded, RICH, QUERY)
+    assert_not_imported(loaded, CLICK, RICH, QUERY)
+
+
+def test_help_after_an_api_name_goes_through_click(tmp_path, call_profile):
+    loaded = run_probe(tmp_path, "listZones", "-h")
+
+    assert "listZones" in loaded.stdout
+    assert loaded.imported(CLICK)
 
 
 def test_a_call_reads_only_the_compact_index(tmp_path, call_profile):

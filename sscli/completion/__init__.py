@@ -13,37 +13,16 @@ from __future__ import annotations
 import os
 import sys
 
+from sscli import options
 from sscli.catalog import store
 from sscli.catalog.index import NO_LIST_API, parse_index, parse_params
 
 SHELLS = ("bash", "zsh", "fish")
-# The click group's commands and options (sscli/commands.py), spelt out so that
-# a TAB need not import click; tests/test_completion.py keeps them in step.
-BUILTINS = (
-    "completion",
-    "help",
-    "login",
-    "logout",
-    "profiles",
-    "set",
-    "shell",
-    "simulator",
-    "sync",
-    "wait",
-)
-VALUE_OPTIONS = ("-p", "--profile", "-o", "--output", "--query")
-FLAG_OPTIONS = (
-    "--compact",
-    "--debug",
-    "--help",
-    "--no-color",
-    "--no-paginate",
-    "--no-wait",
-    "--post",
-    "--retry",
-    "--version",
-    "--wide",
-)
+# The click group's commands and options, from the module that spells them once
+# for click and for TABs alike (a TAB must not import click).
+BUILTINS = options.BUILTIN_COMMANDS
+VALUE_OPTIONS = options.VALUE_OPTIONS
+FLAG_OPTIONS = (*options.FLAG_OPTIONS, "--help", "--version")
 PROFILE_OPTIONS = ("-p", "--profile")
 BOOLEANS = ("true", "false")
 SELECTION_KEYS = ("filter", "exclude")  # read by the CLI, valid on every API

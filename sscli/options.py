@@ -1,0 +1,104 @@
+"""The global options and built-in command names, spelt once.
+
+The click group builds its options from here; so do completion and the fast path
+that runs an API call without loading click. This module imports nothing.
+"""
+
+from __future__ import annotations
+
+# (names, destination, takes a value, help)
+GLOBAL_OPTIONS = (
+    (("-p", "--profile"), "profile", True, "Server profile for this run."),
+    (
+        ("-o", "--output"),
+        "output",
+        True,
+        "Output format: json table csv text column tsv "
+        "(default: table on a terminal, json otherwise).",
+    ),
+    (("--query",), "query", True, "JMESPath expression applied to the result."),
+    (("--debug",), "debug", False, "Show requests and tracebacks."),
+    (("--post",), "post", False, "Send the call as a form POST."),
+    (("--retry",), "retry", False, "Retry even a call that changes state."),
+    (("--no-wait",), "no_wait", False, "Do not wait for async jobs."),
+    (("--no-paginate",), "no_paginate", False, "Only the first page of a list."),
+    (("--no-color",), "no_color", False, "No colour, even on a terminal."),
+    (("--compact",), "compact", False, "JSON on one line."),
+    (("--wide",), "wide", False, "Show every column, and never shorten cells."),
+)
+VALUE_OPTIONS = tuple(
+    n for names, _, valued, _ in GLOBAL_OPTIONS if valued for n in names
+)
+FLAG_OPTIONS = tuple(
+    n for names, _, valued, _ in GLOBAL_OPTIONS if not valued for n in names
+)
+DESTINATIONS = {name: dest for names, dest, _, _ in GLOBAL_OPTIONS for name in names}
+BUILTIN_COMMANDS = (
+    "completion",
+    "help",
+    "login",
+    "logout",
+    "profiles",
+    "set",
+    "shell",
+    "simulator",
+    "sync",
+    "wait",
+)
+HELP_WORDS = ("-h", "--help")
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Move global options to the front, so they work after any command too.
+
+    Words after `set` stay put (a secret may start with a dash), and so does
+    everything after `--`. API words never start with a dash: they are key=value.
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word == "--" or (word == "set" and not rest):
+            rest.extend([word, *words])
+            break
+        name = word.split("=", 1)[0]
+        if word in FLAG_OPTIONS or (
+            name in VALUE_OPTIONS and name.startswith("--") and "=" in word
+        ):
+            front.append(word)
+        elif word in VALUE_OPTIONS:
+            value = next(words, None)
+            if value is None or value in FLAG_OPTIONS or value in VALUE_OPTIONS:
+                from sscli.errors import UsageError  # errors load enum: not for a TAB
+
+                raise UsageError(f"{word} needs a value")
+            front.extend([word, value])
+        else:
+            rest.append(word)
+    return [*front, *rest]
+
+
+def api_call_words(argv: list[str]) -> tuple[dict, list[str]] | None:
+    """(option values, words) when argv is a plain API call, else None.
+
+    A plain call is options then an API name and key=value words, with no help
+    asked: that is all click would do for it, so it runs without loading click.
+    """
+    values: dict = {}
+    words = iter(argv)
+    for word in words:
+        name, equals, inline = word.partition("=")
+        if word in FLAG_OPTIONS:
+            values[DESTINATIONS[word]] = True
+        elif word in VALUE_OPTIONS:
+            values[DESTINATIONS[word]] = next(words)
+        elif equals and name in VALUE_OPTIONS and name.startswith("--"):
+            values[DESTINATIONS[name]] = inline
+        elif word.startswith("-") or word in BUILTIN_COMMANDS:
+            return None
+        else:
+            rest = [word, *words]
+            if any(part in HELP_WORDS or part == "--" for part in rest):
+                return None
+            return values, rest
+    return None
