@@ -15,6 +15,7 @@ memory stays that of the parsed data, not of millions of joined chunks.
 from __future__ import annotations
 
 import decimal
+import itertools
 import json
 import re
 import secrets
@@ -50,11 +51,7 @@ class _Placeholders:
             return f"{self.nonce}{len(self.texts) - 1}"
         raise TypeError(f"cannot write {type(value).__name__} as JSON: {value!r}")
 
-    def restore_chunk(self, chunk: str) -> str:
-        """One streamed chunk: exactly a placeholder, or data that holds the nonce."""
-        match = self.pattern.fullmatch(chunk)
-        if match is None or int(match[1]) >= len(self.texts):
-            raise RuntimeError("the data holds this run's JSON placeholder")
+    def number(self, match: re.Match[str]) -> str:
         return self.texts[int(match[1])]
 
     def restore(self, text: str) -> str | None:
@@ -63,7 +60,7 @@ class _Placeholders:
             return text
         if text.count(self.nonce) != len(self.texts):
             return None
-        return self.pattern.sub(lambda match: self.texts[int(match[1])], text)
+        return self.pattern.sub(self.number, text)
 
 
 _Placeholders.renew_nonce()
@@ -98,19 +95,21 @@ def write(view: View, out: TextIO, err: TextIO, options: Options) -> None:
 def stream_json(data: Any, out: TextIO) -> None:
     """Indented JSON written as it is made: memory stays that of the data.
 
-    The Python encoder yields each Decimal's placeholder as a chunk of its own, so
-    numbers are put back chunk by chunk, and the chunks leave in batches.
+    Chunks leave in batches; each batch gets its numbers back with one regex pass,
+    after checking it holds exactly the placeholders swapped while it was made.
     """
     placeholders = _Placeholders()
     encoder = json.JSONEncoder(
         ensure_ascii=False, indent=INDENT, default=placeholders.swap
     )
-    batch: list[str] = []
-    for chunk in encoder.iterencode(data):
-        if placeholders.nonce in chunk:
-            chunk = placeholders.restore_chunk(chunk)
-        batch.append(chunk)
-        if len(batch) >= STREAM_BATCH:
-            out.write("".join(batch))
-            batch.clear()
-    out.write("".join(batch))
+    chunks = encoder.iterencode(data)
+    restored = 0
+    while batch := list(itertools.islice(chunks, STREAM_BATCH)):
+        text = "".join(batch)
+        swapped = len(placeholders.texts) - restored
+        if swapped or placeholders.nonce in text:
+            if text.count(placeholders.nonce) != swapped:
+                raise RuntimeError("the data holds this run's JSON placeholder")
+            text = placeholders.pattern.sub(placeholders.number, text)
+            restored = len(placeholders.texts)
+        out.write(text)
