@@ -20,7 +20,12 @@ import re
 import shutil
 from typing import TYPE_CHECKING, TextIO
 
-from sscli.render.column import display_width, section_lines, write_aligned
+from sscli.render.column import (
+    align_lines,
+    display_width,
+    section_lines,
+    write_aligned,
+)
 from sscli.render.rows import (
     GRID,
     LEADING_COLUMNS,
@@ -48,6 +53,7 @@ UUID_LENGTH = 36
 UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 UNLIMITED_WIDTH = 1_000_000  # the table, not the console, decides how wide it is
 HEADER_STYLE = "bold cyan"
+RICH_MAX_ROWS = 1000  # above this a terminal table is drawn plain: rich is too slow
 KEY_STYLE = "bold"
 HIDDEN_NOTE = (
     "Showing {shown} of {total} columns{of}; choose with filter=a,b,c, "
@@ -71,17 +77,26 @@ def write(view: View, out: TextIO, err: TextIO, options: Options) -> None:
         if number:
             console.line()
         title = section.title if titled else None
+        if section.kind == RECORDS and len(section.rows) > RICH_MAX_ROWS:
+            out.write(f"[{title}]\n" if title else "")
+            shown = write_long_list(section, out, fit_width, may_hide)
+            if shown < len(section.columns):
+                notes.append(hidden_note(shown, section, title))
+            continue
         table = make_table(section, title, terminal)
         if section.kind == OBJECT:
             fill_key_value(table, section, fit_width)
         else:
             shown = fill_rows(table, section, fit_width, may_hide)
             if shown < len(section.columns):
-                of = f" of {title}" if title else ""
-                total = len(section.columns)
-                notes.append(HIDDEN_NOTE.format(shown=shown, total=total, of=of))
+                notes.append(hidden_note(shown, section, title))
         console.print(table, crop=False)
     err.writelines(notes)  # after the tables, where the eye is when they end
+
+
+def hidden_note(shown: int, section: Section, title: str | None) -> str:
+    of = f" of {title}" if title else ""
+    return HIDDEN_NOTE.format(shown=shown, total=len(section.columns), of=of)
 
 
 def plain_lines(section: Section) -> list[list[str]]:
@@ -135,6 +150,20 @@ def fill_rows(
     """Add the section's columns and rows; return how many columns are shown."""
     from rich.text import Text
 
+    names, columns, limits = fitted_columns(section, fit_width, may_hide)
+    for index, name in enumerate(names):
+        table.add_column(
+            name, no_wrap=True, overflow="ellipsis", max_width=limits.get(index)
+        )
+    for cells in zip(*(column[1:] for column in columns), strict=True):
+        table.add_row(*(Text(cell) for cell in cells))
+    return len(names)
+
+
+def fitted_columns(
+    section: Section, fit_width: int | None, may_hide: bool
+) -> tuple[list[str], list[list[str]], dict[int, int]]:
+    """The names and cells (header first) of the columns shown, and cut widths."""
     rows = [[to_one_line(cell) for cell in cells] for cells in section_cells(section)]
     names = section.columns or [""] * max(len(cells) for cells in rows)
     columns = [
@@ -146,13 +175,31 @@ def fill_rows(
         names = [names[index] for index in shown]
         columns = [columns[index] for index in shown]
     limits = fit_columns(names, columns, fit_width) if fit_width else {}
-    for index, name in enumerate(names):
-        table.add_column(
-            name, no_wrap=True, overflow="ellipsis", max_width=limits.get(index)
-        )
-    for cells in zip(*(column[1:] for column in columns), strict=True):
-        table.add_row(*(Text(cell) for cell in cells))
+    return names, columns, limits
+
+
+def write_long_list(
+    section: Section, out: TextIO, fit_width: int | None, may_hide: bool
+) -> int:
+    """Thousands of rows: rich would take seconds per thousand, so draw them plain,
+    fitted and cut like a rich table but without box or colour."""
+    names, columns, limits = fitted_columns(section, fit_width, may_hide)
+    for index, limit in limits.items():
+        columns[index] = [cut(cell, limit) for cell in columns[index]]
+    lines = [list(cells) for cells in zip(*columns, strict=True)]
+    out.writelines(line + "\n" for line in align_lines(lines))
     return len(names)
+
+
+def cut(text: str, width: int) -> str:
+    if display_width(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if display_width(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
 
 
 def fill_key_value(table: Table, section: Section, fit_width: int | None) -> None:
