@@ -128,8 +128,9 @@ class Client:
                 cached = session_cache.load(self.profile.name)
                 if cached and cached.valid_for(self.profile.url, self.profile.username):
                     self._use(cached)
-                else:
-                    self._use(self.log_in())
+                    return cached.sessionkey
+                self._use(self.log_in())
+            assert self._login is not None
             return self._login.sessionkey
 
     def _log_in_again(self) -> None:
@@ -200,7 +201,8 @@ class Client:
         except requests.exceptions.RequestException as err:
             raise _network_error(err, self.endpoint, self.timeout) from None
         if self.debug:
-            self._trace(prepared.method, params, response, time.monotonic() - started)
+            method = prepared.method or ""
+            self._trace(method, params, response, time.monotonic() - started)
         return response
 
     def _trace(self, method: str, params: dict, response, seconds: float) -> None:

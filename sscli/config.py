@@ -244,11 +244,9 @@ def _locked(directory: Path):
     lock_path = directory / ".config.lock"
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        try:
+        if sys.platform != "win32":
             import fcntl
-        except ImportError:  # pragma: no cover - not POSIX
-            fcntl = None
-        if fcntl:
+
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:

@@ -12,7 +12,7 @@ from typing import Any
 REFRESH_PER_SECOND = 8  # smooth enough for a spinner, cheap for the terminal
 # rich would catch what others print meanwhile and move it to our stream; never
 # let stdout's bytes go anywhere but stdout.
-KEEP_STREAMS = {"redirect_stdout": False, "redirect_stderr": False}
+REDIRECT_STREAMS = False
 PAGE_LABEL = "Fetching rows"
 JOB_HINT = "Ctrl-C stops waiting; the job goes on"
 
@@ -51,7 +51,8 @@ class PageProgress:
             console=self.console or stderr_console(),
             transient=True,
             refresh_per_second=REFRESH_PER_SECOND,
-            **KEEP_STREAMS,
+            redirect_stdout=REDIRECT_STREAMS,
+            redirect_stderr=REDIRECT_STREAMS,
         )
         self._task = self._progress.add_task(PAGE_LABEL, total=total_rows)
         self._progress.start()
@@ -95,7 +96,8 @@ class JobSpinner:
             console=self.console or stderr_console(),
             transient=True,
             refresh_per_second=REFRESH_PER_SECOND,
-            **KEEP_STREAMS,
+            redirect_stdout=REDIRECT_STREAMS,
+            redirect_stderr=REDIRECT_STREAMS,
         )
         self._task = self._progress.add_task(
             "job", total=None, jobid=self.jobid, hint=JOB_HINT

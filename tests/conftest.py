@@ -72,8 +72,11 @@ def sim_profile(shared_sim, monkeypatch):
 
     config.save_profile(
         "sim",
-        {"url": shared_sim.url, "apikey": shared_sim.apikey,
-         "secretkey": shared_sim.secretkey},
+        {
+            "url": shared_sim.url,
+            "apikey": shared_sim.apikey,
+            "secretkey": shared_sim.secretkey,
+        },
         make_current=True,
     )
     shared_sim.clear_requests()

@@ -11,7 +11,11 @@ from sscli.errors import UsageError
 def test_values_keep_equals_spaces_quotes_and_unicode():
     parsed = parse_words(["a=x=y", "b=two words", "c='q\"", "d=é☃𝄞", "e="])
     assert parsed.params == {
-        "a": "x=y", "b": "two words", "c": "'q\"", "d": "é☃𝄞", "e": ""
+        "a": "x=y",
+        "b": "two words",
+        "c": "'q\"",
+        "d": "é☃𝄞",
+        "e": "",
     }
 
 

@@ -18,13 +18,23 @@ TOOLS = Path(__file__).resolve().parent.parent / "tools"
 
 
 def small_api(name: str, *params: dict, isasync: bool = False) -> dict:
-    return {"name": name, "isasync": isasync, "description": f"{name} does it",
-            "params": list(params), "response": []}
+    return {
+        "name": name,
+        "isasync": isasync,
+        "description": f"{name} does it",
+        "params": list(params),
+        "response": [],
+    }
 
 
 def param(name: str, kind: str = "string", required: bool = False, **extra) -> dict:
-    return {"name": name, "type": kind, "required": required, "description": name,
-            **extra}
+    return {
+        "name": name,
+        "type": kind,
+        "required": required,
+        "description": name,
+        **extra,
+    }
 
 
 class FakeClient:
@@ -87,8 +97,11 @@ def test_details_come_from_the_listapis_entry():
     assert api.name == "deployVirtualMachine"
     assert api.isasync
     assert api.description.startswith("Creates and automatically starts")
-    assert [p.name for p in api.required] == ["serviceofferingid", "templateid",
-                                              "zoneid"]
+    assert [p.name for p in api.required] == [
+        "serviceofferingid",
+        "templateid",
+        "zoneid",
+    ]
     assert "nic" in {field.name for field in api.response}
 
 
@@ -121,8 +134,10 @@ def test_a_parameter_is_never_read_as_the_second_half_of_a_name():
 
 @pytest.mark.parametrize(
     ("words", "typed"),
-    [(["listVirtualMachnes"], "'listVirtualMachnes'"),
-     (["list", "virtualmachnes"], "'list virtualmachnes'")],
+    [
+        (["listVirtualMachnes"], "'listVirtualMachnes'"),
+        (["list", "virtualmachnes"], "'list virtualmachnes'"),
+    ],
 )
 def test_unknown_api_suggests_the_closest_name(words, typed):
     with pytest.raises(UsageError) as caught:
@@ -149,8 +164,15 @@ def test_a_verb_alone_gets_an_example_of_its_own():
 
 @pytest.mark.parametrize(
     ("words", "verb"),
-    [(["list"], "list"), (["DELETE", "id=1"], "DELETE"), (["list", "zones"], None),
-     (["listZones"], None), (["login"], None), (["frobnicate"], None), ([], None)],
+    [
+        (["list"], "list"),
+        (["DELETE", "id=1"], "DELETE"),
+        (["list", "zones"], None),
+        (["listZones"], None),
+        (["login"], None),
+        (["frobnicate"], None),
+        ([], None),
+    ],
 )
 def test_lone_verb_is_a_verb_with_no_noun_after_it(words, verb):
     assert Catalog.load().lone_verb(words) == verb
@@ -191,8 +213,11 @@ def test_no_related_list_api_for_a_plain_value():
 def test_build_index_ignores_related_on_non_id_params():
     apis = [
         small_api("listThings", param("id", "uuid")),
-        small_api("useThing", param("thingid", "uuid", related="listThings"),
-                  param("scope", related="listThings")),
+        small_api(
+            "useThing",
+            param("thingid", "uuid", related="listThings"),
+            param("scope", related="listThings"),
+        ),
     ]
     catalog = Catalog(*_parse(build_index(apis, "test")), "unused")
     assert catalog.related_list_api("useThing", "thingid") == "listThings"
@@ -301,7 +326,5 @@ def test_sync_against_the_simulator(sim_profile, sscli):
     result = sscli("sync")
     assert result.code == 0, result.err
     assert "APIs" in result.err
-    assert [record.params["command"] for record in sim_profile.requests] == [
-        "listApis"
-    ]
+    assert [record.params["command"] for record in sim_profile.requests] == ["listApis"]
     assert Catalog.load("sim").source.startswith("profile sim, synced ")

@@ -50,8 +50,12 @@ def test_all_required_params_pass(catalog):
 
 
 def test_a_map_entry_counts_as_its_map(catalog):
-    params = {"resourcetype": "UserVm", "resourceids": "abc",
-              "tags[0].key": "env", "tags[0].value": "prod"}
+    params = {
+        "resourcetype": "UserVm",
+        "resourceids": "abc",
+        "tags[0].key": "env",
+        "tags[0].value": "prod",
+    }
     assert catalog.check("createTags", params) == []
     with pytest.raises(UsageError, match="createTags needs tags"):
         catalog.check("createTags", {"resourcetype": "UserVm", "resourceids": "a"})
@@ -75,8 +79,9 @@ def test_an_integer_accepts_whole_numbers(catalog, value):
     assert catalog.check("listZones", {"pagesize": value}) == []
 
 
-@pytest.mark.parametrize(("value", "sent"), [("TRUE", "true"), ("False", "false"),
-                                              ("true", "true")])
+@pytest.mark.parametrize(
+    ("value", "sent"), [("TRUE", "true"), ("False", "false"), ("true", "true")]
+)
 def test_a_boolean_accepts_any_case_and_is_sent_in_lower_case(catalog, value, sent):
     params = {"available": value}
     catalog.check("listZones", params)

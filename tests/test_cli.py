@@ -42,10 +42,17 @@ def test_options_after_a_builtin_command(sscli, sim_profile):
 
 def test_words_after_set_are_never_taken_for_options():
     assert hoist_global_options(["set", "secretkey", "-p", "x"]) == [
-        "set", "secretkey", "-p", "x"
+        "set",
+        "secretkey",
+        "-p",
+        "x",
     ]
     assert hoist_global_options(["listZones", "-p", "a", "--debug", "x=1"]) == [
-        "-p", "a", "--debug", "listZones", "x=1"
+        "-p",
+        "a",
+        "--debug",
+        "listZones",
+        "x=1",
     ]
     assert hoist_global_options(["listZones", "--", "-o"]) == ["listZones", "--", "-o"]
 
@@ -56,11 +63,13 @@ def test_secret_starting_with_a_dash_is_stored_as_given(sscli):
 
 
 def test_version_and_help_answer_fast_paths():
-    version = subprocess.run([sys.executable, "-m", "sscli", "--version"],
-                             capture_output=True, text=True)
+    version = subprocess.run(
+        [sys.executable, "-m", "sscli", "--version"], capture_output=True, text=True
+    )
     assert version.stdout.strip() == f"sscli {__version__}"
-    helped = subprocess.run([sys.executable, "-m", "sscli", "--help"],
-                            capture_output=True, text=True)
+    helped = subprocess.run(
+        [sys.executable, "-m", "sscli", "--help"], capture_output=True, text=True
+    )
     assert helped.returncode == 0
     assert "sscli API [key=value ...]" in helped.stdout
 
@@ -100,21 +109,31 @@ def test_long_requests_go_as_post(sscli, sim_profile):
 def test_no_wait_prints_the_job_at_once(sscli, sim_profile):
     state = sim_profile.state
     result = sscli(
-        "deployVirtualMachine", "--no-wait", "-o", "json",
-        f"zoneid={state.zones[0]['id']}", f"templateid={state.templates[0]['id']}",
+        "deployVirtualMachine",
+        "--no-wait",
+        "-o",
+        "json",
+        f"zoneid={state.zones[0]['id']}",
+        f"templateid={state.templates[0]['id']}",
         f"serviceofferingid={state.serviceofferings[0]['id']}",
     )
     assert result.code == 0, result.err
     answer = json.loads(result.out)
     assert set(answer) == {"id", "jobid"}
-    assert [r.params["command"] for r in sim_profile.requests] == ["deployVirtualMachine"]
+    assert [r.params["command"] for r in sim_profile.requests] == [
+        "deployVirtualMachine"
+    ]
 
 
 def test_deploy_with_special_characters_waits_and_shows_the_vm(sscli, sim_profile):
     state = sim_profile.state
     result = sscli(
-        "deployVirtualMachine", "displayname=a~b c*d+é", "-o", "json",
-        f"zoneid={state.zones[0]['id']}", f"templateid={state.templates[0]['id']}",
+        "deployVirtualMachine",
+        "displayname=a~b c*d+é",
+        "-o",
+        "json",
+        f"zoneid={state.zones[0]['id']}",
+        f"templateid={state.templates[0]['id']}",
         f"serviceofferingid={state.serviceofferings[0]['id']}",
     )
     assert result.code == 0, result.err
@@ -142,8 +161,12 @@ def test_simulator_refuses_bad_sizes(sscli, option):
 def test_wait_takes_filter_and_output_after_the_job(sscli, sim_profile):
     state = sim_profile.state
     started = sscli(
-        "deployVirtualMachine", "--no-wait", "-o", "json",
-        f"zoneid={state.zones[0]['id']}", f"templateid={state.templates[0]['id']}",
+        "deployVirtualMachine",
+        "--no-wait",
+        "-o",
+        "json",
+        f"zoneid={state.zones[0]['id']}",
+        f"templateid={state.templates[0]['id']}",
         f"serviceofferingid={state.serviceofferings[0]['id']}",
     )
     jobid = json.loads(started.out)["jobid"]

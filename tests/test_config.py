@@ -98,8 +98,11 @@ def test_values_are_typed_in_the_file(sscli):
 
 
 def test_precedence_flag_then_env_then_profile_then_default(monkeypatch):
-    config.save_profile("p1", {"url": "http://p1.example/client/api",
-                               "output": "csv"}, make_current=True)
+    config.save_profile(
+        "p1",
+        {"url": "http://p1.example/client/api", "output": "csv"},
+        make_current=True,
+    )
     config.save_profile("p2", {"url": "http://p2.example/client/api"})
     assert config.resolve().url == "http://p1.example/client/api"
     assert config.resolve().timeout == 1800  # default
@@ -124,7 +127,9 @@ def test_cs_environment_variables_work():
     }
     profile = config.resolve(env=env)
     assert (profile.url, profile.apikey, profile.secretkey) == (
-        "https://cs.example/client/api", "k", "s"
+        "https://cs.example/client/api",
+        "k",
+        "s",
     )
 
 
@@ -155,17 +160,37 @@ def test_hand_edited_bad_value_is_reported_with_profile():
 
 
 def test_ten_concurrent_sets_all_land():
-    keys = ["url", "apikey", "secretkey", "username", "password", "domain",
-            "output", "timeout", "verifycert", "asyncblock"]
-    values = ["http://h.example/client/api", "k1", "s1", "u1", "p1", "/d1",
-              "csv", "42", "false", "false"]
+    keys = [
+        "url",
+        "apikey",
+        "secretkey",
+        "username",
+        "password",
+        "domain",
+        "output",
+        "timeout",
+        "verifycert",
+        "asyncblock",
+    ]
+    values = [
+        "http://h.example/client/api",
+        "k1",
+        "s1",
+        "u1",
+        "p1",
+        "/d1",
+        "csv",
+        "42",
+        "false",
+        "false",
+    ]
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "sscli", "set", key, value],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        for key, value in zip(keys, values)
+        for key, value in zip(keys, values, strict=True)
     ]
     for proc in procs:
         _, err = proc.communicate(timeout=60)
@@ -176,8 +201,11 @@ def test_ten_concurrent_sets_all_land():
     assert (profile.password, profile.domain, profile.output) == ("p1", "/d1", "csv")
     assert profile.timeout == 42
     assert profile.verifycert is False and profile.asyncblock is False
-    leftovers = [p.name for p in config.config_dir().iterdir()
-                 if p.name.startswith(".config.") and p.name != ".config.lock"]
+    leftovers = [
+        p.name
+        for p in config.config_dir().iterdir()
+        if p.name.startswith(".config.") and p.name != ".config.lock"
+    ]
     assert leftovers == []
 
 
@@ -202,8 +230,11 @@ def test_set_shows_booleans_and_algorithms_as_typed_and_masks_the_apikey(sscli):
 
 
 def test_an_option_without_its_value_is_an_error(sscli):
-    for argv in (["listZones", "--query"], ["listZones", "--query", "-o", "csv"],
-                 ["listZones", "-p"]):
+    for argv in (
+        ["listZones", "--query"],
+        ["listZones", "--query", "-o", "csv"],
+        ["listZones", "-p"],
+    ):
         result = sscli(*argv)
         assert result.code == ExitCode.USAGE
         assert result.err.strip().endswith("needs a value")

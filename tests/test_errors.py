@@ -8,8 +8,8 @@ import ssl
 import subprocess
 
 import pytest
-
 from conftest import load_data
+
 from sscli import client as client_module
 from sscli import config
 from sscli.errors import ExitCode
@@ -21,8 +21,12 @@ def sim():
     with Simulator(vms=5, job_seconds=0.2) as server:
         config.save_profile(
             "sim",
-            {"url": server.url, "apikey": server.apikey,
-             "secretkey": server.secretkey, "timeout": 5},
+            {
+                "url": server.url,
+                "apikey": server.apikey,
+                "secretkey": server.secretkey,
+                "timeout": 5,
+            },
             make_current=True,
         )
         yield server
@@ -44,7 +48,9 @@ def one_line(result, sim=None) -> str:
 
 
 def test_server_error_body_becomes_its_line(sscli, sim):
-    recorded = load_data("responses/curated-error-431-cserrorcode-4350-listAccounts.json")
+    recorded = load_data(
+        "responses/curated-error-431-cserrorcode-4350-listAccounts.json"
+    )
     sim.fail_status, sim.fail_body = 431, recorded["body_raw"]
     result = sscli("listAccounts", "domainid=666")
     assert result.code == ExitCode.API_ERROR
@@ -90,8 +96,9 @@ def test_refused_connection(sscli, fast_retries):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}/client/api"
-    config.save_profile("dead", {"url": url, "apikey": "k", "secretkey": "SECRET"},
-                        make_current=True)
+    config.save_profile(
+        "dead", {"url": url, "apikey": "k", "secretkey": "SECRET"}, make_current=True
+    )
     result = sscli("listZones")
     assert result.code == ExitCode.NETWORK
     assert one_line(result) == f"Error: cannot reach {url}: connection refused"
@@ -99,8 +106,9 @@ def test_refused_connection(sscli, fast_retries):
 
 def test_unknown_host(sscli):
     url = "http://no-such-host.invalid/client/api"
-    config.save_profile("nx", {"url": url, "apikey": "k", "secretkey": "SECRET"},
-                        make_current=True)
+    config.save_profile(
+        "nx", {"url": url, "apikey": "k", "secretkey": "SECRET"}, make_current=True
+    )
     result = sscli("listZones")
     assert result.code == ExitCode.NETWORK
     assert one_line(result) == f"Error: cannot reach {url}: unknown host"
@@ -111,7 +119,9 @@ def test_timeout(sscli, sim):
     sim.delay_seconds = 3
     result = sscli("listZones")
     assert result.code == ExitCode.NETWORK
-    assert one_line(result, sim) == f"Error: cannot reach {sim.url}: no answer within 1s"
+    assert (
+        one_line(result, sim) == f"Error: cannot reach {sim.url}: no answer within 1s"
+    )
 
 
 def test_https_to_a_plain_http_server_is_a_tls_failure(sscli, sim):
@@ -120,7 +130,8 @@ def test_https_to_a_plain_http_server_is_a_tls_failure(sscli, sim):
     result = sscli("listZones")
     assert result.code == ExitCode.NETWORK
     assert one_line(result, sim) == (
-        f"Error: cannot reach {url}: the TLS handshake failed (is the URL's scheme right?)"
+        f"Error: cannot reach {url}: "
+        "the TLS handshake failed (is the URL's scheme right?)"
     )
 
 
@@ -128,10 +139,26 @@ def test_https_to_a_plain_http_server_is_a_tls_failure(sscli, sim):
 def tls_sim(tmp_path):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)

@@ -37,8 +37,11 @@ def test_api_help_starts_with_name_async_and_description(deploy_help):
 def test_api_help_lists_required_params_with_type_and_description(deploy_help):
     rows = section(deploy_help, "Required parameters")
     named = [row.split()[:2] for row in rows if not row.startswith(" " * 4)]
-    assert named == [["serviceofferingid", "uuid"], ["templateid", "uuid"],
-                     ["zoneid", "uuid"]]
+    assert named == [
+        ["serviceofferingid", "uuid"],
+        ["templateid", "uuid"],
+        ["zoneid", "uuid"],
+    ]
     assert "availability zone for the virtual machine" in "\n".join(rows)
 
 
@@ -50,8 +53,10 @@ def test_api_help_lists_optional_params_and_response_fields(deploy_help):
     assert "    ipaddress " in response  # a field of each nic, indented under nic
 
 
-@pytest.mark.parametrize("name", ["deployVirtualMachine", "listVirtualMachines",
-                                  "createNetworkOffering", "login"])
+@pytest.mark.parametrize(
+    "name",
+    ["deployVirtualMachine", "listVirtualMachines", "createNetworkOffering", "login"],
+)
 def test_api_help_fits_80_columns(catalog, name):
     text = format_api_help(catalog.api(name))
     too_wide = [line for line in text.splitlines() if len(line) > 80]
@@ -104,17 +109,25 @@ def column_starts(lines: list[str], rows: list[tuple[str, str, str]]):
     return type_starts, text_starts
 
 
-LAYOUT_SAMPLES = ["listVirtualMachines", "deployVirtualMachine", "listHosts",
-                  "listStoragePools", "createConsoleEndpoint", "listZones"]
+LAYOUT_SAMPLES = [
+    "listVirtualMachines",
+    "deployVirtualMachine",
+    "listHosts",
+    "listStoragePools",
+    "createConsoleEndpoint",
+    "listZones",
+]
 
 
 @pytest.mark.parametrize("name", LAYOUT_SAMPLES)
 def test_each_section_keeps_one_column_per_kind_two_spaces_apart(catalog, name):
     api = catalog.api(name)
     text = format_api_help(api)
-    sections = [("Required parameters", params_of(api.required)),
-                ("Optional parameters", params_of(api.optional)),
-                ("Response fields", flatten(api.response))]
+    sections = [
+        ("Required parameters", params_of(api.required)),
+        ("Optional parameters", params_of(api.optional)),
+        ("Response fields", flatten(api.response)),
+    ]
     for title, rows in sections:
         if not rows:
             continue
@@ -125,8 +138,9 @@ def test_each_section_keeps_one_column_per_kind_two_spaces_apart(catalog, name):
 
 
 def test_a_long_type_sends_its_description_to_the_next_line(catalog):
-    rows = section(format_api_help(catalog.api("listVirtualMachines")),
-                   "Response fields")
+    rows = section(
+        format_api_help(catalog.api("listVirtualMachines")), "Response fields"
+    )
     at = next(i for i, row in enumerate(rows) if row.startswith("  icon "))
     assert rows[at].split() == ["icon", "resourceiconresponse"]
     assert rows[at + 1].strip().startswith("Base64 string representation")
@@ -141,10 +155,16 @@ def test_response_fields_skip_the_nameless_entries_of_listapis(catalog):
 
 
 def test_required_parameters_come_before_optional_ones(deploy_help):
-    titles = [line for line in deploy_help.splitlines()
-              if line.endswith(":") and not line.startswith(" ")]
-    assert titles == ["Required parameters:", "Optional parameters:",
-                      "Response fields:"]
+    titles = [
+        line
+        for line in deploy_help.splitlines()
+        if line.endswith(":") and not line.startswith(" ")
+    ]
+    assert titles == [
+        "Required parameters:",
+        "Optional parameters:",
+        "Response fields:",
+    ]
 
 
 def test_every_bundled_apis_help_fits_80_columns_without_bare_dashes():
@@ -154,8 +174,9 @@ def test_every_bundled_apis_help_fits_80_columns_without_bare_dashes():
     bad = []
     for entry in read_answer(store.BUNDLED_ANSWER)["api"]:
         text = format_api_help(api_from_entry(entry))
-        bad += [line for line in text.splitlines()
-                if len(line) > 80 or line.strip() == "-"]
+        bad += [
+            line for line in text.splitlines() if len(line) > 80 or line.strip() == "-"
+        ]
     assert bad == []
 
 
@@ -181,8 +202,13 @@ def test_every_api_appears_once_in_the_list(catalog):
 def test_api_list_filters_by_a_word(catalog):
     text = format_api_list(catalog, "vmsnapshot")
     names = sorted(word for word in text.split() if word in catalog.names())
-    assert names == ["createSnapshotFromVMSnapshot", "createVMSnapshot",
-                     "deleteVMSnapshot", "listVMSnapshot", "revertToVMSnapshot"]
+    assert names == [
+        "createSnapshotFromVMSnapshot",
+        "createVMSnapshot",
+        "deleteVMSnapshot",
+        "listVMSnapshot",
+        "revertToVMSnapshot",
+    ]
 
 
 def test_api_list_refuses_a_word_nothing_matches(catalog):
@@ -205,8 +231,10 @@ def test_help_for_reads_both_grammars(catalog):
     assert help_for(catalog, ["zone"]).startswith("13 APIs matching 'zone'")
 
 
-@pytest.mark.parametrize(("name", "verb"), [("listZones", "list"), ("login", "login"),
-                                            ("ldapCreateAccount", "ldap")])
+@pytest.mark.parametrize(
+    ("name", "verb"),
+    [("listZones", "list"), ("login", "login"), ("ldapCreateAccount", "ldap")],
+)
 def test_verb_of_splits_at_the_first_capital(name, verb):
     assert verb_of(name) == verb
 
@@ -260,8 +288,18 @@ BUILTINS = sorted(cli.commands)
 
 
 def test_the_builtins_are_the_ones_a_user_expects():
-    assert {"set", "profiles", "wait", "help", "sync", "completion", "simulator",
-            "login", "logout", "shell"} <= set(BUILTINS)
+    assert {
+        "set",
+        "profiles",
+        "wait",
+        "help",
+        "sync",
+        "completion",
+        "simulator",
+        "login",
+        "logout",
+        "shell",
+    } <= set(BUILTINS)
 
 
 @pytest.mark.parametrize("name", BUILTINS)
@@ -318,8 +356,13 @@ def on_a_terminal(monkeypatch, tty: bool = True):
 
 
 @pytest.mark.parametrize(
-    "words", [("help", "deployVirtualMachine"), ("deployVirtualMachine", "-h"),
-              ("help",), ("list", "-h")]
+    "words",
+    [
+        ("help", "deployVirtualMachine"),
+        ("deployVirtualMachine", "-h"),
+        ("help",),
+        ("list", "-h"),
+    ],
 )
 def test_help_taller_than_the_terminal_goes_through_the_pager(
     sscli, pager, monkeypatch, words

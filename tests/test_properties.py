@@ -17,8 +17,11 @@ from sscli.simulator.auth import compute_signature
 # Every code point but lone surrogates, which no UTF-8 string can hold.
 ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 NAME = st.text(
-    st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-[]"),
-    min_size=1, max_size=30,
+    st.sampled_from(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-[]"
+    ),
+    min_size=1,
+    max_size=30,
 ).filter(lambda name: name[0] not in ".-[]")
 
 
@@ -61,12 +64,18 @@ def server():
         yield sim
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(value=ANY_TEXT)
 def test_any_value_survives_the_wire_and_the_servers_check(server, value):
-    client = Client(Profile(url=server.url, apikey=server.apikey,
-                            secretkey=server.secretkey, timeout=10))
+    client = Client(
+        Profile(
+            url=server.url, apikey=server.apikey, secretkey=server.secretkey, timeout=10
+        )
+    )
     try:
         answer = client.request("listZones", {"keyword": value})
     finally:

@@ -212,8 +212,11 @@ def test_a_long_list_on_a_narrow_terminal_is_fitted_and_cut(go_vms):
         for n in range(1500)
     ]
     result = run_render(
-        {"count": len(rows), "virtualmachine": rows}, "table", terminal=True,
-        color=False, width=80,
+        {"count": len(rows), "virtualmachine": rows},
+        "table",
+        terminal=True,
+        color=False,
+        width=80,
     )
     lines = result.out.splitlines()
     assert len(lines) == 1501

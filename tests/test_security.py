@@ -29,8 +29,12 @@ def sim():
 def key_profile(sim):
     config.save_profile(
         "keys",
-        {"url": sim.url, "apikey": sim.apikey, "secretkey": sim.secretkey,
-         "timeout": 2},
+        {
+            "url": sim.url,
+            "apikey": sim.apikey,
+            "secretkey": sim.secretkey,
+            "timeout": 2,
+        },
         make_current=True,
     )
     return sim
@@ -40,8 +44,7 @@ def key_profile(sim):
 def password_profile(sim):
     config.save_profile(
         "pw",
-        {"url": sim.url, "username": "admin", "password": "pass word&?",
-         "timeout": 2},
+        {"url": sim.url, "username": "admin", "password": "pass word&?", "timeout": 2},
         make_current=True,
     )
     return sim
@@ -60,7 +63,9 @@ def secrets_seen(sim) -> list[str]:
             if name.lower() in ("signature", "sessionkey") and value:
                 found.append(value)
         cookie = record.headers.get("Cookie") or record.headers.get("cookie") or ""
-        found.extend(part.split("=", 1)[1] for part in cookie.split("; ") if "=" in part)
+        found.extend(
+            part.split("=", 1)[1] for part in cookie.split("; ") if "=" in part
+        )
     for path in (config.cache_dir() / "sessions").glob("*.json"):
         stored = json.loads(path.read_text())
         found.append(stored["sessionkey"])
@@ -88,17 +93,25 @@ def test_debug_failures_show_no_secret(sscli, key_profile, scenario):
     if scenario == "401":
         config.set_value("secretkey", "wrong-secret")
     elif scenario == "431":
-        args = ["--debug", "listVirtualMachines", "id=" + "0" * 8 + "-0000-0000-0000-" + "0" * 12]
+        args = [
+            "--debug",
+            "listVirtualMachines",
+            "id=" + "0" * 8 + "-0000-0000-0000-" + "0" * 12,
+        ]
     elif scenario == "network":
         sim.drop_connections = 10
     elif scenario == "timeout":
         sim.delay_seconds = 4
     elif scenario == "job":
         state = sim.state
-        args = ["--debug", "deployVirtualMachine", "displayname=fail-now",
-                f"zoneid={state.zones[0]['id']}",
-                f"templateid={state.templates[0]['id']}",
-                f"serviceofferingid={state.serviceofferings[0]['id']}"]
+        args = [
+            "--debug",
+            "deployVirtualMachine",
+            "displayname=fail-now",
+            f"zoneid={state.zones[0]['id']}",
+            f"templateid={state.templates[0]['id']}",
+            f"serviceofferingid={state.serviceofferings[0]['id']}",
+        ]
     result = sscli(*args)
     assert result.code != 0
     assert "Traceback" in result.err  # --debug keeps the traceback ...
@@ -174,10 +187,13 @@ def test_deploy_is_never_repeated(sscli, key_profile):
     before = len(sim.state.vms)
     sim.drop_connections = 2
     state = sim.state
-    result = sscli("deployVirtualMachine", "displayname=once",
-                   f"zoneid={state.zones[0]['id']}",
-                   f"templateid={state.templates[0]['id']}",
-                   f"serviceofferingid={state.serviceofferings[0]['id']}")
+    result = sscli(
+        "deployVirtualMachine",
+        "displayname=once",
+        f"zoneid={state.zones[0]['id']}",
+        f"templateid={state.templates[0]['id']}",
+        f"serviceofferingid={state.serviceofferings[0]['id']}",
+    )
     assert result.code == ExitCode.NETWORK
     assert len(sim.state.vms) == before
     assert sim.drop_connections == 1  # one attempt took one drop; no second try
@@ -187,11 +203,17 @@ def test_secret_prompt_reads_stdin_without_echo(tmp_path):
     env = {**os.environ, "SSCLI_CONFIG_DIR": str(tmp_path / "c")}
     done = subprocess.run(
         [sys.executable, "-m", "sscli", "set", "secretkey"],
-        input="piped-secret-value\n", capture_output=True, text=True, env=env,
+        input="piped-secret-value\n",
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     assert "piped-secret-value" not in done.stdout + done.stderr
-    assert 'secretkey = "piped-secret-value"' in (tmp_path / "c" / "config.toml").read_text()
+    assert (
+        'secretkey = "piped-secret-value"'
+        in (tmp_path / "c" / "config.toml").read_text()
+    )
 
 
 def test_readable_config_is_warned_about(sscli, key_profile):
@@ -203,8 +225,11 @@ def test_readable_config_is_warned_about(sscli, key_profile):
 
 def _fill(name: str, sim, tmp_path) -> Path:
     text = (IMPORTS / name).read_text()
-    for word, value in (("SIM_URL", sim.url), ("SIM_APIKEY", sim.apikey),
-                        ("SIM_SECRETKEY", sim.secretkey)):
+    for word, value in (
+        ("SIM_URL", sim.url),
+        ("SIM_APIKEY", sim.apikey),
+        ("SIM_SECRETKEY", sim.secretkey),
+    ):
         text = text.replace(word, value)
     path = tmp_path / name
     path.write_text(text)
@@ -213,8 +238,11 @@ def _fill(name: str, sim, tmp_path) -> Path:
 
 @pytest.mark.parametrize(
     ("source", "name", "profile"),
-    [("cmk", "cmk-config", "prod"), ("cmk", "cloudmonkey5-config", "server"),
-     ("cs", "cloudstack.ini", "cloudstack")],
+    [
+        ("cmk", "cmk-config", "prod"),
+        ("cmk", "cloudmonkey5-config", "server"),
+        ("cs", "cloudstack.ini", "cloudstack"),
+    ],
 )
 def test_imported_profiles_work(sscli, sim, tmp_path, source, name, profile):
     path = _fill(name, sim, tmp_path)
@@ -230,7 +258,11 @@ def test_import_keeps_cmk_and_cs_settings(sscli, sim, tmp_path):
     sscli("profiles", "import", "cmk", str(_fill("cmk-config", sim, tmp_path)))
     sscli("profiles", "import", "cs", str(_fill("cloudstack.ini", sim, tmp_path)))
     local = config.resolve(profile="localcloud")
-    assert (local.username, local.password, local.output) == ("admin", "password", "json")
+    assert (local.username, local.password, local.output) == (
+        "admin",
+        "password",
+        "json",
+    )
     assert config.resolve(profile="lab").verifycert is False
     assert config.resolve(profile="cloudstack").timeout == 30
 

@@ -8,8 +8,8 @@ import hmac
 from datetime import datetime, timezone
 
 import pytest
-
 from conftest import load_data
+
 from sscli import signing
 
 VECTORS = load_data("signature-vectors.json")
@@ -85,15 +85,18 @@ def test_names_sort_case_sensitively_before_lowercasing():
 def test_hmacsha512_is_offered():
     params = {"command": "listZones", "apikey": "k"}
     digest = hmac.new(b"s", b"apikey=k&command=listzones", hashlib.sha512).digest()
-    assert signing.signature(params, "s", "HmacSHA512") == base64.b64encode(
-        digest
-    ).decode()
+    assert (
+        signing.signature(params, "s", "HmacSHA512")
+        == base64.b64encode(digest).decode()
+    )
 
 
 def test_signed_params_adds_version_expiry_and_signature():
     moment = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     signed = signing.signed_params(
-        {"command": "listZones"}, "key", "secret",
+        {"command": "listZones"},
+        "key",
+        "secret",
         expires=signing.expires_at(600, now=moment),
     )
     assert signed["signatureVersion"] == "3"
