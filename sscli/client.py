@@ -29,6 +29,8 @@ MAX_GET_URL = 4096  # longer requests go as a form POST
 POST_PARAMS = ("userdata", "password")  # never in a URL, where logs would keep them
 MASKED_PARAMS = ("apikey", "signature", "secretkey", "sessionkey", "password")
 BODY_EXCERPT = 80
+MAX_BODY_BYTES = 512 * 2**20  # one answer; a page of 500 VMs is about 1 MiB
+BODY_CHUNK = 2**20
 READ_ONLY_VERBS = ("list", "get", "query")  # repeated on failure; nothing else is
 RETRY_STATUSES = (429, 502, 503, 504)  # the server or a proxy is busy or restarting
 RETRIES = 3
@@ -197,7 +199,8 @@ class Client:
             prepared.url = f"{self.profile.url}?{query}"
         started = time.monotonic()
         try:
-            response = self.session.send(prepared, timeout=self.timeout)
+            response = self.session.send(prepared, timeout=self.timeout, stream=True)
+            response._content = _read_body(response, self.endpoint)
         except requests.exceptions.RequestException as err:
             raise _network_error(err, self.endpoint, self.timeout) from None
         if self.debug:
@@ -309,6 +312,29 @@ def _connection_reason(err: Exception) -> str:
     if "RemoteDisconnected" in text or "Connection aborted" in text:
         return "the server closed the connection without answering"
     return "connection failed"
+
+
+def _read_body(response: requests.Response, endpoint: str) -> bytes:
+    """The whole body, or a clear error past MAX_BODY_BYTES (never a MemoryError)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        response.close()
+        raise _too_big(endpoint, int(declared))
+    chunks, size = [], 0
+    for chunk in response.iter_content(BODY_CHUNK):
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            response.close()
+            raise _too_big(endpoint, size)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_big(endpoint: str, size: int) -> BadResponseError:
+    return BadResponseError(
+        f"{endpoint} sent an answer of over {size / 2**20:.1f} MiB, more than sscli "
+        f"reads ({MAX_BODY_BYTES // 2**20} MiB); ask for less, e.g. with pagesize="
+    )
 
 
 def _decode(response, endpoint: str) -> dict:

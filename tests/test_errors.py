@@ -80,6 +80,7 @@ def test_bad_credentials_exit_auth(sscli, sim):
         (404, "<html><body><h1>404 Not Found</h1></body></html>", "text/html"),
         (502, "<html><head><title>502 Bad Gateway</title></head></html>", "text/html"),
         (200, "", "text/html"),
+        (200, '{ "listzonesresponse" : { "count":2 ,"zone" : [ {"id":"a', "text"),
     ],
 )
 def test_non_json_body_names_the_endpoint(sscli, sim, fast_retries, status, body, kind):
@@ -227,3 +228,13 @@ def _deploy_ids(sim) -> list[str]:
         f"templateid={state.templates[0]['id']}",
         f"serviceofferingid={state.serviceofferings[0]['id']}",
     ]
+
+
+def test_a_gigantic_answer_is_refused_in_one_line(sscli, sim, monkeypatch):
+    monkeypatch.setattr(client_module, "MAX_BODY_BYTES", 4096)
+    result = sscli("listVirtualMachines")
+    assert result.code == ExitCode.BAD_RESPONSE
+    line = one_line(result, sim)
+    assert line.startswith(f"Error: {sim.url} sent an answer of over ")
+    assert line.endswith("ask for less, e.g. with pagesize=")
+    assert result.out == ""
