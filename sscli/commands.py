@@ -21,13 +21,14 @@ def _global_options() -> list[click.Option]:
     """The group's options (sscli/options.py); they may follow any command too."""
     built = []
     for names, dest, valued, help_text in GLOBAL_OPTIONS:
+        declarations = [*names, dest]  # the bare name is where click stores it
         if not valued:
-            built.append(click.Option(list(names), dest, is_flag=True, help=help_text))
+            built.append(click.Option(declarations, is_flag=True, help=help_text))
         elif dest == "output":
             choice = click.Choice(config.OUTPUT_FORMATS, case_sensitive=False)
-            built.append(click.Option(list(names), dest, type=choice, help=help_text))
+            built.append(click.Option(declarations, type=choice, help=help_text))
         else:
-            built.append(click.Option(list(names), dest, help=help_text))
+            built.append(click.Option(declarations, help=help_text))
     return built
 
 

@@ -13,8 +13,7 @@ GLOBAL_OPTIONS = (
         ("-o", "--output"),
         "output",
         True,
-        "Output format: json table csv text column tsv "
-        "(default: table on a terminal, json otherwise).",
+        "Output format (default: table on a terminal, json otherwise).",
     ),
     (("--query",), "query", True, "JMESPath expression applied to the result."),
     (("--debug",), "debug", False, "Show requests and tracebacks."),

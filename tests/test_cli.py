@@ -178,3 +178,11 @@ def test_wait_takes_filter_and_output_after_the_job(sscli, sim_profile):
 
 def test_logout_without_a_session_says_so(sscli, sim_profile):
     assert sscli("logout").err.strip() == "No login session for profile 'sim'"
+
+
+def test_help_lists_the_global_options_without_noise():
+    helped = subprocess.run(
+        [sys.executable, "-m", "sscli", "--help"], capture_output=True, text=True
+    )
+    assert "--no-paginate" in helped.stdout and "--retry" in helped.stdout
+    assert "[default:" not in helped.stdout
