@@ -12,8 +12,7 @@ from dataclasses import astuple, dataclass
 
 from sscli import config
 from sscli.args import parse_words
-
-HELP_WORDS = ("-h", "--help")
+from sscli.options import HELP_WORDS
 
 
 @dataclass
@@ -137,15 +136,12 @@ def finish_job(client, response: dict, timeout: float) -> dict:
     jobid = jobs.started_job(response)
     if jobid is None:
         return response
-    on_poll = None
-    if sys.stderr.isatty():
-        from sscli.progress import JobSpinner
+    if not sys.stderr.isatty():
+        return jobs.wait(client, jobid, timeout)
+    from sscli.progress import JobSpinner
 
-        spinner = JobSpinner(jobid)
-        on_poll = spinner.update
-        with spinner:
-            return jobs.wait(client, jobid, timeout, on_poll=on_poll)
-    return jobs.wait(client, jobid, timeout)
+    with JobSpinner(jobid) as spinner:
+        return jobs.wait(client, jobid, timeout, on_poll=spinner.update)
 
 
 def output_format(profile: config.Profile) -> str:
