@@ -158,8 +158,9 @@ class ShellCompleter(Completer):
             yield Completion(
                 quote_if_needed(word),
                 start_position=start - len(text),
-                # After `zoneid=` the menu lists ids, not zoneid=id over and over.
-                display=word.partition("=")[2] if "=" in typed else None,
+                # After `zoneid=` the menu lists ids, not zoneid=id over and over;
+                # after `filter=id,` it lists the next field alone.
+                display=shown_part(word) if "=" in typed else None,
                 display_meta=label or None,
             )
 
@@ -173,6 +174,11 @@ def offer(values: dict, before: str, typed: str) -> list[tuple[str, str]]:
         return completion.complete(tokens, typed)
     except Exception:  # a TAB must never print into the prompt
         return []
+
+
+def shown_part(word: str) -> str:
+    value = word.partition("=")[2]
+    return value.rpartition(",")[2] if "=" in word and value else value
 
 
 def current_word_start(text: str) -> int:

@@ -145,6 +145,30 @@ def test_parameters_already_given_are_not_offered_again():
     assert "name=" not in reply("sscli", "listZones", "name", "=", "x", "")
 
 
+def catalog_fields(api: str) -> list[str]:
+    from sscli.catalog.lookup import Catalog
+
+    return [field.name for field in Catalog.load().api(api).response]
+
+
+def test_filter_offers_the_response_fields_id_and_name_first():
+    found = reply("sscli", "listZones", "filter", "=")
+    assert sorted(found) == sorted(catalog_fields("listZones"))
+    assert found[:2] == ["id", "name"] and "zonetoken" in found
+
+
+def test_filter_completes_the_field_after_the_last_comma():
+    assert reply("sscli", "listVirtualMachines", "filter", "=", "id,displayn") == [
+        "id,displayname"
+    ]
+
+
+def test_exclude_does_not_offer_a_field_already_chosen():
+    found = reply("sscli", "listZones", "exclude", "=", "id,")
+    assert "id,id" not in found and "id,name" in found
+    assert len(found) == len(catalog_fields("listZones")) - 1
+
+
 def test_boolean_values_after_equals():
     assert reply("sscli", "deployVirtualMachine", "startvm", "=") == ["true", "false"]
     assert reply("sscli", "deployVirtualMachine", "startvm", "=", "F") == ["false"]

@@ -257,6 +257,12 @@ def test_the_completer_shows_ids_with_names_after_the_equals_sign(sim_profile):
     assert all(item.text.startswith("zoneid=") for item in offered)
 
 
+def test_the_completer_lists_filter_fields_by_their_own_names(sim_profile):
+    offered = completions("listZones filter=id,na")
+    assert [item.text for item in offered] == ["filter=id,name"]
+    assert [item.display_text for item in offered] == ["name"]
+
+
 def test_the_completer_is_silent_when_the_line_cannot_be_split():
     assert completions('listZones name="a b" "unclosed x') == []
 

@@ -202,6 +202,10 @@ def _nouns(lines: dict[str, str], positionals: list[str], current: str):
 
 def _param_values(line: Line, api: str, specs: dict, current: str):
     name, _, typed = current.partition("=")
+    if name in SELECTION_KEYS:
+        from sscli.completion.fields import field_candidates
+
+        return field_candidates(line.profile, api, name, typed)
     spec = specs.get(name)
     if spec is None:
         return []
@@ -237,15 +241,20 @@ def verb_of(name: str) -> str:
 
 def load_index(profile: str | None) -> dict[str, str]:
     """{api: index line} of the profile's synced catalog, else the bundled one."""
+    return load_catalog(profile)[0]
+
+
+def load_catalog(profile: str | None) -> tuple[dict[str, str], str]:
+    """The index lines and the details file of the catalog a TAB should use."""
     if store.has_synced_catalogs():
         from sscli.completion.settings import current_profile
 
-        index_path, _ = store.profile_paths(profile or current_profile())
+        index_path, details_path = store.profile_paths(profile or current_profile())
         parsed = parse_index(store.read_text(index_path))
         if parsed:
-            return parsed[1]
+            return parsed[1], details_path
     parsed = parse_index(store.read_text(store.BUNDLED_INDEX))
-    return parsed[1] if parsed else {}
+    return (parsed[1] if parsed else {}), store.BUNDLED_DETAILS
 
 
 def load_names(profile: str | None) -> list[str]:
