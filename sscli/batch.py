@@ -38,10 +38,9 @@ def run_batch(lines: Iterable[str], values: dict) -> int:
                 continue
             if text in LEAVE_WORDS:
                 break
-            code = run_text(text, values)
+            code = run_text(text, values, where=f"line {number}: ")
             if code == ExitCode.OK:
                 continue
-            report_failure(number, text, code)
             failed.append(number)
             first_code = first_code or code
             if code == ExitCode.INTERRUPTED:
@@ -52,29 +51,30 @@ def run_batch(lines: Iterable[str], values: dict) -> int:
     return first_code
 
 
-def run_text(text: str, values: dict) -> int:
-    words = split_line(text)
+def run_text(text: str, values: dict, where: str = "") -> int:
+    """Run one line; its error, if any, is one stderr line starting with `where`."""
+    words = split_line(text, where)
     if words is None:
         return ExitCode.USAGE
-    code = run_words(words, values)
+    code = run_words(words, values, where)
     if code == ExitCode.OK:
         follow_profile(words, values)
     return code
 
 
-def split_line(text: str) -> list[str] | None:
+def split_line(text: str, where: str = "") -> list[str] | None:
     """The words as a POSIX shell splits them; None, said on stderr, if it cannot."""
     try:
         return shlex.split(text)
     except ValueError as err:  # an unclosed quote
-        print(f"Error: cannot split the line: {err}; close the quote", file=sys.stderr)
+        print(f"{where}Error: {err}; close the quote", file=sys.stderr)
         return None
 
 
-def run_words(words: list[str], values: dict) -> int:
+def run_words(words: list[str], values: dict, where: str = "") -> int:
     from sscli.cli import run
 
-    code = run([*option_words(values), *words])
+    code = run([*option_words(values), *words], where)
     # Flush so that this line's output comes before the next line's messages.
     sys.stdout.flush()
     return code
@@ -102,17 +102,3 @@ def option_words(values: dict) -> list[str]:
 
 def is_secret(text: str) -> bool:
     return SECRET_WORDS.search(text) is not None
-
-
-def shown_line(text: str) -> str:
-    """The line for an error message; a secret-holding one shows its first word."""
-    if not is_secret(text):
-        return text
-    return f"{text.split()[0]} ... (the rest holds a secret and is not shown)"
-
-
-def report_failure(number: int, text: str, code: int) -> None:
-    print(
-        f"Error: line {number} failed (exit {int(code)}): {shown_line(text)}",
-        file=sys.stderr,
-    )

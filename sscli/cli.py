@@ -28,24 +28,27 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(run(argv))
 
 
-def run(argv: list[str]) -> int:
-    """Run one command line and return its exit code; never raises."""
+def run(argv: list[str], where: str = "") -> int:
+    """Run one command line and return its exit code; never raises.
+
+    `where` goes before the error line: a batch says which of its lines failed.
+    """
     from sscli.errors import ExitCode, SscliError
 
     debug = "--debug" in argv
     try:
         return _dispatch(argv)
     except SscliError as err:
-        _report(err.line(), debug)
+        _report(where + err.line(), debug)
         return err.exit_code
     except KeyboardInterrupt:
-        _report("Interrupted.", debug)
+        _report(where + "Interrupted.", debug)
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
         _quiet_broken_pipe()
         return ExitCode.OK
     except Exception as err:  # a bug: still one line, the traceback with --debug
-        return _report_other(err, debug)
+        return _report_other(err, debug, where)
 
 
 def _dispatch(argv: list[str]) -> int:
@@ -69,7 +72,7 @@ def _dispatch(argv: list[str]) -> int:
     return code if isinstance(code, int) else ExitCode.OK
 
 
-def _report_other(err: Exception, debug: bool) -> int:
+def _report_other(err: Exception, debug: bool, where: str) -> int:
     """click's own errors are usage errors; anything else is a bug in sscli."""
     import click
 
@@ -78,15 +81,15 @@ def _report_other(err: Exception, debug: bool) -> int:
     if isinstance(err, click.exceptions.Exit):
         return err.exit_code
     if isinstance(err, click.Abort):
-        _report("Interrupted.", debug)
+        _report(where + "Interrupted.", debug)
         return ExitCode.INTERRUPTED
     if isinstance(err, click.ClickException):
         # click spreads some messages (choices) over lines; keep them to one.
-        _report(f"Error: {' '.join(err.format_message().split())}", debug)
+        _report(f"{where}Error: {' '.join(err.format_message().split())}", debug)
         return ExitCode.USAGE
     # The message itself may quote a request, so only the type is shown.
     _report(
-        f"Error: internal error ({type(err).__name__}); "
+        f"{where}Error: internal error ({type(err).__name__}); "
         "run with --debug for the traceback",
         debug,
     )

@@ -71,7 +71,8 @@ def test_a_failed_line_is_named_and_the_rest_still_run(sim_profile):
     result = run_piped("-o", "json", lines=lines)
 
     assert result.returncode == 2  # the unknown API's usage error
-    assert "line 2 failed (exit 2): listVirtualMachnes" in result.stderr
+    [error] = result.stderr.splitlines()
+    assert error.startswith("line 2: Error: Unknown API 'listVirtualMachnes'; ")
     assert len(json_documents(result.stdout)) == 2
 
 
@@ -81,23 +82,25 @@ def test_the_exit_code_is_the_first_failure_and_all_are_listed(sim_profile):
     result = run_piped("-o", "json", lines=lines)
 
     assert result.returncode == 2
-    assert "line 1 failed" in result.stderr
-    assert "line 3 failed" in result.stderr
-    assert "2 lines failed: 1, 3" in result.stderr
+    errors = result.stderr.splitlines()
+    assert len(errors) == 3
+    assert errors[0].startswith("line 1: Error: ")
+    assert errors[1].startswith("line 3: Error: Unknown API 'listNothing'")
+    assert errors[2] == "Error: 2 lines failed: 1, 3"
 
 
 def test_an_api_error_line_fails_with_the_api_exit_code(sim_profile):
     result = run_piped("-o", "json", lines="listZones\nstopVirtualMachine id=nope\n")
 
     assert result.returncode == 1
-    assert "line 2 failed (exit 1): stopVirtualMachine id=nope" in result.stderr
+    assert result.stderr.startswith("line 2: Error 431 (")
 
 
 def test_a_failed_line_holding_a_password_is_not_echoed(sim_profile):
     result = run_piped(lines="updateUser id=x password=hunter2\n")
 
     assert result.returncode != 0
-    assert "line 1 failed" in result.stderr
+    assert result.stderr.startswith("line 1: Error")
     assert "hunter2" not in result.stderr + result.stdout
 
 
@@ -105,7 +108,7 @@ def test_an_unclosed_quote_fails_that_line(sim_profile):
     result = run_piped("-o", "json", lines='listZones name="web\nlistZones\n')
 
     assert result.returncode == 2
-    assert "line 1 failed" in result.stderr
+    assert result.stderr.startswith("line 1: Error: No closing quotation")
     assert "close the quote" in result.stderr
     assert len(json_documents(result.stdout)) == 1
 
@@ -131,7 +134,7 @@ def test_set_profile_moves_the_lines_that_follow(sim_profile):
     result = run_piped("-p", "sim", lines=lines)
 
     assert result.returncode == 3  # profile 'empty' has no url
-    assert "line 2 failed" in result.stderr
+    assert "\nline 2: Error: profile 'empty' has no url" in result.stderr
     assert sim_profile.requests == []
 
 
@@ -259,9 +262,7 @@ def test_global_options_become_words_again(values, words):
 )
 def test_lines_that_hold_secrets_are_recognised(line):
     assert batch.is_secret(line)
-    assert "abc" not in batch.shown_line(line) and "pw" not in batch.shown_line(line)
 
 
 def test_ordinary_lines_are_not_secret():
     assert not batch.is_secret("listVirtualMachines keyword=web")
-    assert batch.shown_line("listZones") == "listZones"
