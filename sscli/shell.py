@@ -10,6 +10,7 @@ Only the shell imports this module: a batch does not pay for prompt_toolkit.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shlex
 import sys
@@ -26,6 +27,7 @@ from sscli.errors import ExitCode, SscliError
 
 HISTORY_FILE = "history"
 HISTORY_MODE = 0o600  # lines name hosts and ids; only the user may read them
+HISTORY_LOADED = 10_000  # newest lines brought back; the file itself only grows
 PROMPT = "sscli:{profile}> "
 GREETING = "sscli {version}: help lists APIs, TAB completes, Ctrl-D leaves."
 NEEDS_TERMINAL = (
@@ -133,7 +135,8 @@ class SecretFreeHistory(History):
         self.inner = inner
 
     def load_history_strings(self) -> Iterable[str]:
-        return self.inner.load_history_strings()
+        # Newest first, so a years-old file costs the prompt no more than this.
+        return itertools.islice(self.inner.load_history_strings(), HISTORY_LOADED)
 
     def store_string(self, string: str) -> None:
         self.inner.store_string(string)

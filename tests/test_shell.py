@@ -298,6 +298,20 @@ def test_the_history_drops_lines_with_secrets_in_memory_and_on_disk(tmp_path):
     assert "s3cret" not in path.read_text() and "pw" not in path.read_text()
 
 
+def test_only_the_newest_history_lines_are_loaded(tmp_path, monkeypatch):
+    monkeypatch.setattr(shell, "HISTORY_LOADED", 3)
+    path = tmp_path / "history"
+    writer = FileHistory(str(path))
+    for number in range(10):
+        writer.store_string(f"listZones id={number}")
+
+    loaded = list(
+        shell.SecretFreeHistory(FileHistory(str(path))).load_history_strings()
+    )
+
+    assert loaded == ["listZones id=9", "listZones id=8", "listZones id=7"]
+
+
 def test_an_older_history_file_is_made_private(tmp_path):
     path = tmp_path / "history"
     path.write_text("+listZones\n")
