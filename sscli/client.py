@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from decimal import Decimal
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import requests
@@ -36,6 +37,18 @@ RETRY_STATUSES = (429, 502, 503, 504)  # the server or a proxy is busy or restar
 RETRIES = 3
 RETRY_BASE = 0.5  # seconds before the first retry, doubling, plus up to 50% jitter
 RETRY_CAP = 8.0
+
+
+class Reply(NamedTuple):
+    """One HTTP answer, its body read whole (and capped) by _read_body."""
+
+    status_code: int
+    headers: requests.structures.CaseInsensitiveDict
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
 
 
 class Client:
@@ -178,7 +191,7 @@ class Client:
 
     # -- the wire ------------------------------------------------------------------
 
-    def _send(self, params: dict[str, str]) -> requests.Response:
+    def _send(self, params: dict[str, str]) -> Reply:
         query = signing.urlencode(params)
         use_post = (
             self.force_post
@@ -199,8 +212,13 @@ class Client:
             prepared.url = f"{self.profile.url}?{query}"
         started = time.monotonic()
         try:
-            response = self.session.send(prepared, timeout=self.timeout, stream=True)
-            response._content = _read_body(response, self.endpoint)
+            # Streamed, so that _read_body can refuse a gigantic answer midway.
+            streamed = self.session.send(prepared, timeout=self.timeout, stream=True)
+            response = Reply(
+                streamed.status_code,
+                streamed.headers,
+                _read_body(streamed, self.endpoint),
+            )
         except requests.exceptions.RequestException as err:
             raise _network_error(err, self.endpoint, self.timeout) from None
         if self.debug:
@@ -208,7 +226,9 @@ class Client:
             self._trace(method, params, response, time.monotonic() - started)
         return response
 
-    def _trace(self, method: str, params: dict, response, seconds: float) -> None:
+    def _trace(
+        self, method: str, params: dict, response: Reply, seconds: float
+    ) -> None:
         shown = {
             name: "***" if name.lower() in MASKED_PARAMS else value
             for name, value in params.items()
@@ -337,7 +357,7 @@ def _too_big(endpoint: str, size: int) -> BadResponseError:
     )
 
 
-def _decode(response, endpoint: str) -> dict:
+def _decode(response: Reply, endpoint: str) -> dict:
     try:
         body = json.loads(response.content, parse_float=Decimal)
     except ValueError:
