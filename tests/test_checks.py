@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sscli.catalog import Catalog
+from sscli.catalog.lookup import closest_names
 from sscli.errors import ExitCode, UsageError
 
 
@@ -125,8 +126,23 @@ def test_protocol_params_are_not_unknown(catalog):
 def test_a_misspelt_api_exits_non_zero_and_sends_nothing(sim_profile, sscli):
     result = sscli("listVirtualMachnes")
     assert result.code == ExitCode.USAGE
-    assert "did you mean listVirtualMachines" in result.err
+    assert result.err == (
+        "Error: Unknown API 'listVirtualMachnes'; did you mean listVirtualMachines?\n"
+    )
     assert sim_profile.requests == []
+
+
+@pytest.mark.parametrize(
+    "typed, offered",
+    [
+        ("listVirtualMachnes", ["listVirtualMachines"]),  # one clear winner alone
+        ("listFoo", ["listPods", "listIsos", "listZones"]),  # no winner: three
+        ("deployVM", []),
+    ],
+)
+def test_suggestions_drop_names_far_behind_the_closest(typed, offered):
+    names = Catalog.load().names()
+    assert closest_names(typed, names) == offered
 
 
 def test_a_missing_required_param_exits_non_zero_and_sends_nothing(sim_profile, sscli):

@@ -33,6 +33,7 @@ PROTOCOL_PARAMS = frozenset(
     }
 )
 MAX_SUGGESTIONS = 3
+CLOSE_RUNNER_UP = 0.08  # a suggestion this much less alike than the best is noise
 # Nouns tried, in order, for the example in "list what? e.g. sscli list zones".
 EXAMPLE_NOUNS = ("Zones", "VirtualMachine", "Network", "Volume")
 
@@ -253,12 +254,22 @@ def _is_integer(value: str) -> bool:
 
 
 def closest_names(word: str, choices: list[str]) -> list[str]:
-    """Up to three names like `word`, compared case-insensitively."""
+    """Up to three names like `word`, compared case-insensitively; when one is
+    clearly the closest (a slip of one letter), only that one."""
     import difflib
 
     lowered = {choice.lower(): choice for choice in choices}
-    matches = difflib.get_close_matches(word.lower(), list(lowered), MAX_SUGGESTIONS)
-    return [lowered[match] for match in matches]
+    matcher = difflib.SequenceMatcher(b=word.lower())
+    scored = []
+    for choice in difflib.get_close_matches(
+        word.lower(), list(lowered), MAX_SUGGESTIONS
+    ):
+        matcher.set_seq1(choice)
+        scored.append((matcher.ratio(), choice))
+    best = scored[0][0] if scored else 0.0
+    return [
+        lowered[choice] for ratio, choice in scored if ratio >= best - CLOSE_RUNNER_UP
+    ]
 
 
 def _either(names: list[str]) -> str:
