@@ -45,8 +45,10 @@ WORK_DIR_ENV = "SSCLI_BENCH_DIR"
 
 CS_REQUIREMENT = "cs==5.2.0"  # pinned so that runs stay comparable
 VMS = 5000
-# CloudStack caps pagesize at default.page.size; cs's one request needs 5,000.
+BIG_VMS = 20000  # the large-result case: every page of a big cloud, as JSON
+# CloudStack caps pagesize at default.page.size; cs's one request needs them all.
 SERVER_PAGE_SIZE = 5000
+BIG_SERVER_PAGE_SIZE = BIG_VMS
 TABLE_COLUMNS = "120"  # the table's width, on a terminal and in a file
 TERMINAL_LINES = "50"
 READ_CHUNK = 65536
@@ -63,6 +65,28 @@ PROFILE_FUNCTIONS = 12
 COMPLETE_API = ["bash", "1", "sscli", "listVirt"]
 COMPLETE_PARAM = ["bash", "2", "sscli", "listVirtualMachines", "zo"]
 PROFILE = "bench"
+BIG_PROFILE = "bench20k"
+CATALOG_RUNS = 200  # in-process repetitions for the catalog figures
+CATALOG_CODE = """
+import gzip, json, sys, time
+from sscli.catalog import Catalog
+params = {"zoneid": "z", "templateid": "t", "serviceofferingid": "s"}
+def one_call():
+    catalog = Catalog.load()
+    command, _ = catalog.resolve(["deployVirtualMachine"])
+    catalog.check(command, params)
+def whole():
+    with gzip.open(sys.argv[1]) as source:
+        json.load(source)
+for name, work, runs in (("call", one_call, int(sys.argv[2])), ("whole", whole, 10)):
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    times.sort()
+    print(name, times[len(times) // 2] * 1000)
+"""
 SIMULATOR_CODE = """
 import os
 from sscli.simulator import Simulator, serve
@@ -95,6 +119,7 @@ class Case:
     heavy: bool = False
     terminal: bool = False  # stdout is a pseudo-terminal, as for a person
     check: Callable[[str], None] | None = None
+    env: dict[str, str] = field(default_factory=dict)  # on top of the run's own
     skipped: str = ""  # why it could not be measured
     walls: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
@@ -226,14 +251,16 @@ def prepare_tools(args: argparse.Namespace, root: Path) -> Tools:
 # -- the server -------------------------------------------------------------------
 
 
-def start_simulator(tools: Tools, env: dict[str, str], log: Path) -> Server:
+def start_simulator(
+    tools: Tools, env: dict[str, str], log: Path, vms: int, page_size: int
+) -> Server:
     """The simulator in a process of its own, so that it never shares a GIL."""
     server = Server(
         url="", apikey=secrets.token_urlsafe(32), secretkey=secrets.token_urlsafe(48)
     )
     settings = {
-        "BENCH_VMS": str(VMS),
-        "BENCH_PAGE_SIZE": str(SERVER_PAGE_SIZE),
+        "BENCH_VMS": str(vms),
+        "BENCH_PAGE_SIZE": str(page_size),
         "BENCH_APIKEY": server.apikey,
         "BENCH_SECRETKEY": server.secretkey,
     }
@@ -253,16 +280,21 @@ def start_simulator(tools: Tools, env: dict[str, str], log: Path) -> Server:
     return server
 
 
-def write_profile(config_dir: Path, server: Server) -> None:
-    """The profile as `sscli set` would store it: current, readable by us only."""
+def write_profiles(config_dir: Path, servers: dict[str, Server]) -> None:
+    """Profiles as `sscli set` would store them, the first current; mode 0600."""
     config_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = config_dir / "config.toml"
     path.touch(mode=0o600)
-    path.write_text(
-        f'current_profile = "{PROFILE}"\n\n[profiles.{PROFILE}]\n'
-        f'url = "{server.url}"\napikey = "{server.apikey}"\n'
-        f'secretkey = "{server.secretkey}"\n'
-    )
+    lines = [f'current_profile = "{next(iter(servers))}"', ""]
+    for name, server in servers.items():
+        lines += [
+            f"[profiles.{name}]",
+            f'url = "{server.url}"',
+            f'apikey = "{server.apikey}"',
+            f'secretkey = "{server.secretkey}"',
+            "",
+        ]
+    path.write_text("\n".join(lines))
 
 
 def child_env(home: Path) -> dict[str, str]:
@@ -287,12 +319,12 @@ def child_env(home: Path) -> dict[str, str]:
     return env
 
 
-def add_cs_settings(env: dict[str, str], server: Server) -> None:
-    env.update(
-        CLOUDSTACK_ENDPOINT=server.url,
-        CLOUDSTACK_KEY=server.apikey,
-        CLOUDSTACK_SECRET=server.secretkey,
-    )
+def cs_settings(server: Server) -> dict[str, str]:
+    return {
+        "CLOUDSTACK_ENDPOINT": server.url,
+        "CLOUDSTACK_KEY": server.apikey,
+        "CLOUDSTACK_SECRET": server.secretkey,
+    }
 
 
 # -- the cases --------------------------------------------------------------------
@@ -308,9 +340,12 @@ def reference_imports(tools: Tools) -> list[tuple[str, str]]:
     ]
 
 
-def make_cases(tools: Tools) -> list[Case]:
+def make_cases(tools: Tools, server: Server, big_server: Server) -> list[Case]:
+    """sscli finds its servers in its profiles; cs only in its environment."""
     sscli, cs = tools.sscli, tools.cs
+    to_server, to_big_server = cs_settings(server), cs_settings(big_server)
     every_vm = f"pagesize={VMS}"
+    every_big_vm = f"pagesize={BIG_VMS}"
     return [
         Case("pass", "python -c pass", [tools.python, "-c", "pass"]),
         # For reading the results: what the libraries alone cost to import.
@@ -323,9 +358,9 @@ def make_cases(tools: Tools) -> list[Case]:
             for name, python in reference_imports(tools)
         ),
         Case("version", "sscli --version", [sscli, "--version"]),
-        Case("cs_version", "cs --version", [cs, "--version"]),
+        Case("cs_version", "cs --version", [cs, "--version"], env=to_server),
         Case("help", "sscli --help", [sscli, "--help"]),
-        Case("cs_help", "cs --help", [cs, "--help"]),
+        Case("cs_help", "cs --help", [cs, "--help"], env=to_server),
         Case(
             "complete_api",
             f"sscli __complete {' '.join(COMPLETE_API)}",
@@ -344,20 +379,27 @@ def make_cases(tools: Tools) -> list[Case]:
             [sscli, "listZones", "-o", "json"],
             check=check_zones,
         ),
-        Case("cs_zones", "cs listZones", [cs, "listZones"], check=check_zones),
+        Case(
+            "cs_zones",
+            "cs listZones",
+            [cs, "listZones"],
+            check=check_zones,
+            env=to_server,
+        ),
         Case(
             "vms_json",
             "sscli listVirtualMachines -o json (pages of 500)",
             [sscli, "listVirtualMachines", "-o", "json"],
             heavy=True,
-            check=check_vms_json,
+            check=check_vms_json(VMS),
         ),
         Case(
             "cs_vms",
             f"cs listVirtualMachines {every_vm} page=1",
             [cs, "listVirtualMachines", every_vm, "page=1"],
             heavy=True,
-            check=check_vms_json,
+            check=check_vms_json(VMS),
+            env=to_server,
         ),
         Case(
             "vms_table",
@@ -381,6 +423,21 @@ def make_cases(tools: Tools) -> list[Case]:
             heavy=True,
             check=check_vms_csv,
         ),
+        Case(
+            "big_json",
+            f"sscli -p {BIG_PROFILE} listVirtualMachines -o json (pages of 500)",
+            [sscli, "-p", BIG_PROFILE, "listVirtualMachines", "-o", "json"],
+            heavy=True,
+            check=check_vms_json(BIG_VMS),
+        ),
+        Case(
+            "cs_big",
+            f"cs listVirtualMachines {every_big_vm} page=1",
+            [cs, "listVirtualMachines", every_big_vm, "page=1"],
+            heavy=True,
+            check=check_vms_json(BIG_VMS),
+            env=to_big_server,
+        ),
     ]
 
 
@@ -394,6 +451,7 @@ COMPARISONS = [
     Comparison("5,000 VMs as a table, to a file", "vms_table", "cs_vms"),
     Comparison("5,000 VMs as a table, on a terminal", "vms_terminal", "cs_vms"),
     Comparison("5,000 VMs as CSV", "vms_csv", "cs_vms"),
+    Comparison("all 20,000 VMs to JSON", "big_json", "cs_big"),
     Comparison("peer: `cs --version`", "cs_version", "pass"),
     Comparison("peer: `cs --help`", "cs_help", "pass"),
 ]
@@ -413,10 +471,13 @@ def check_zones(output: str) -> None:
         raise ValueError("no zone in the answer")
 
 
-def check_vms_json(output: str) -> None:
-    found = len(json.loads(output).get("virtualmachine", []))
-    if found != VMS:
-        raise ValueError(f"{found} VMs instead of {VMS}")
+def check_vms_json(expected: int) -> Callable[[str], None]:
+    def check(output: str) -> None:
+        found = len(json.loads(output).get("virtualmachine", []))
+        if found != expected:
+            raise ValueError(f"{found} VMs instead of {expected}")
+
+    return check
 
 
 def check_vms_table(output: str) -> None:
@@ -448,7 +509,7 @@ def run_once(case: Case, env: dict[str, str], out_path: Path) -> Sample:
         started = time.perf_counter()
         child = subprocess.Popen(
             [*wrapper, *case.argv],
-            env=env,
+            env={**env, **case.env},
             stdin=subprocess.DEVNULL,
             stdout=terminal.child_side if terminal else out,
             stderr=err,
@@ -549,7 +610,7 @@ def import_profile(case: Case, tools: Tools, env: dict[str, str]) -> str:
     runs: dict[tuple[int, str], list[float]] = {}
     for _ in range(IMPORT_PROFILE_RUNS):
         command = [tools.python, "-X", "importtime", *case.argv]
-        for depth, module, cumulative in run_importtime(command, env):
+        for depth, module, cumulative in run_importtime(command, {**env, **case.env}):
             runs.setdefault((depth, module), []).append(cumulative / 1000)
     baseline = baseline_modules(tools, env)
     rows = [
@@ -592,7 +653,9 @@ def function_profile(case: Case, tools: Tools, env: dict[str, str]) -> str:
     with tempfile.TemporaryDirectory() as folder:
         stats_file = os.path.join(folder, "run.prof")
         command = [tools.python, "-m", "cProfile", "-o", stats_file, *case.argv]
-        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(
+            command, env={**env, **case.env}, stdout=subprocess.DEVNULL, check=True
+        )
         stats = pstats.Stats(stats_file)
     total = stats.total_tt * 1000
     top = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)
@@ -652,6 +715,57 @@ def flatten(node: tuple, result: list) -> None:
     result.append((depth, module, cumulative))
     for child in children:
         flatten(child, result)
+
+
+def catalog_figures(tools: Tools, env: dict[str, str]) -> dict[str, float]:
+    """What one call spends on the catalog, against parsing the whole of it.
+
+    In-process medians: a call reads the compact index and the one API's params
+    (Catalog.load, resolve, check); the alternative is json.load of listApis.
+    """
+    source = full_catalog()
+    if source is None:
+        return {}
+    done = subprocess.run(
+        [tools.python, "-c", CATALOG_CODE, str(source), str(CATALOG_RUNS)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = {}
+    for line in done.stdout.splitlines():
+        name, milliseconds = line.split()
+        figures[name] = float(milliseconds)
+    figures["size_mb"] = source.stat().st_size / 2**20
+    return figures
+
+
+def full_catalog() -> Path | None:
+    """The whole 4.18 listApis answer, gzipped, wherever this checkout keeps it."""
+    for candidate in (
+        REPO / "tests" / "data" / "listApis-4.18.json.gz",
+        REPO / "sscli" / "data" / "listApis-4.18.json.gz",
+    ):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def catalog_section(figures: dict[str, float]) -> list[str]:
+    if not figures:
+        return []
+    return [
+        "## The catalog in one call",
+        "",
+        f"In-process medians ({CATALOG_RUNS} runs): loading the bundled index, "
+        "resolving `deployVirtualMachine` and checking its parameters, as every "
+        f"call does, takes **{figures['call']:.2f} ms**; parsing the whole 4.18 "
+        f"`listApis` answer ({figures['size_mb']:.1f} MB gzipped) would take "
+        f"**{figures['whole']:.0f} ms** "
+        f"({figures['whole'] / figures['call']:.0f}× as long).",
+        "",
+    ]
 
 
 # -- writing ------------------------------------------------------------------
@@ -746,6 +860,7 @@ def machine_line() -> str:
 def write_results(
     cases: list[Case],
     profiles: dict[str, str],
+    catalog: dict[str, float],
     args: argparse.Namespace,
     tools: Tools,
 ) -> None:
@@ -766,7 +881,8 @@ def write_results(
         f"Written by `python3 benchmarks/bench.py` on {time.strftime('%Y-%m-%d')} "
         f"({machine_line()}; load average {load_text(args)}). "
         f"{args.rounds} interleaved rounds for the quick commands, "
-        f"{args.heavy_rounds} for the 5,000-VM ones, after one warm-up run each; "
+        f"{args.heavy_rounds} for the 5,000- and 20,000-VM ones, "
+        "after one warm-up run each; "
         f"a command slower than {CASE_BUDGET_SECONDS / MIN_ROUNDS:.0f} s gets "
         f"fewer (at least {MIN_ROUNDS}, see Runs). Medians of wall time; peak RSS "
         "is the command's own maximum resident set, as GNU time's `%M` reports it.",
@@ -779,16 +895,17 @@ def write_results(
         "`python -c pass` is the same interpreter.",
         f"- cs: `{CS_REQUIREMENT}` from PyPI in its own venv, configured with "
         "`CLOUDSTACK_ENDPOINT`/`_KEY`/`_SECRET`.",
-        f"- Server: the bundled simulator (`sscli.simulator.Simulator`, {VMS} VMs) "
-        "in its own process on the same machine. Its page-size cap is raised to "
-        f"{SERVER_PAGE_SIZE} so that cs's single `pagesize={VMS}` request is "
-        "allowed; sscli still fetches with its own page size of 500 (10 pages, "
-        "up to 4 in flight), as it would against a stock server.",
+        "- Servers: the bundled simulator (`sscli.simulator.Simulator`), one with "
+        f"{VMS:,} VMs and one with {BIG_VMS:,}, each in its own process on the "
+        "same machine. Their page-size caps are raised so that cs's single "
+        f"`pagesize={VMS}` or `pagesize={BIG_VMS}` request is allowed; sscli "
+        "still fetches pages of 500, up to 4 in flight, as it would against a "
+        "stock server.",
         "- Output goes to a file, except for the terminal table: that one is "
         f"drawn on a pseudo-terminal of {TABLE_COLUMNS}×{TERMINAL_LINES} "
         "(rich), whose screen is read off into a file. A table to a file is "
         "plain aligned columns. Every command's output was checked once "
-        "(zones present, 5,000 VMs in the JSON, CSV and tables).",
+        "(zones present, every VM in the JSON, CSV and tables).",
         "",
         "## Every command",
         "",
@@ -797,6 +914,7 @@ def write_results(
             detail_rows(cases),
         ),
         "",
+        *catalog_section(catalog),
     ]
     missed = missed_profiles(by_key, profiles)
     if missed:
@@ -896,19 +1014,32 @@ def main() -> int:
     tools = prepare_tools(args, root)
     scratch = Path(tempfile.mkdtemp(prefix="sscli-bench-"))
     env = child_env(scratch / "home")
-    server = start_simulator(tools, env, scratch / "simulator.log")
+    servers: list[Server] = []
     try:
-        write_profile(scratch / "home" / ".config" / "sscli", server)
-        add_cs_settings(env, server)
-        cases = make_cases(tools)
+        server = start_simulator(
+            tools, env, scratch / "simulator.log", VMS, SERVER_PAGE_SIZE
+        )
+        servers.append(server)
+        big_server = start_simulator(
+            tools, env, scratch / "simulator-big.log", BIG_VMS, BIG_SERVER_PAGE_SIZE
+        )
+        servers.append(big_server)
+        write_profiles(
+            scratch / "home" / ".config" / "sscli",
+            {PROFILE: server, BIG_PROFILE: big_server},
+        )
+        cases = make_cases(tools, server, big_server)
         run_cases(cases, args, env, scratch)
         profiles = profile_misses(cases, tools, env)
+        catalog = catalog_figures(tools, env)
     finally:
-        server.process.terminate()
-        server.process.wait()
+        for running in servers:
+            if running.process is not None:
+                running.process.terminate()
+                running.process.wait()
         shutil.rmtree(scratch, ignore_errors=True)
     if not args.no_write:
-        write_results(cases, profiles, args, tools)
+        write_results(cases, profiles, catalog, args, tools)
         update_readme(cases)
         say(f"wrote {RESULTS_FILE.relative_to(REPO)}")
     for comparison in COMPARISONS:
