@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from sscli import redact, signing
 from sscli import session as session_cache
-from sscli import signing
 from sscli.config import Profile
 from sscli.errors import APIError, BadResponseError, ConfigError, NetworkError
 from sscli.session import LoginSession
@@ -27,8 +27,10 @@ from sscli.session import LoginSession
 CONNECT_TIMEOUT = 10  # seconds to open a connection
 READ_TIMEOUT = 300  # seconds to wait for an answer; the profile timeout caps it
 MAX_GET_URL = 4096  # longer requests go as a form POST
-POST_PARAMS = ("userdata", "password")  # never in a URL, where logs would keep them
-MASKED_PARAMS = ("apikey", "signature", "secretkey", "sessionkey", "password")
+# Never in a URL, where logs would keep them: userdata and every secret-named
+# parameter but sscli's own credentials, which a signed GET carries by design.
+POST_PARAMS = ("userdata",)
+CREDENTIAL_PARAMS = ("apikey", "signature", "sessionkey")
 BODY_EXCERPT = 80
 MAX_BODY_BYTES = 512 * 2**20  # one answer; a page of 500 VMs is about 1 MiB
 BODY_CHUNK = 2**20
@@ -195,7 +197,7 @@ class Client:
         query = signing.urlencode(params)
         use_post = (
             self.force_post
-            or any(name.lower() in POST_PARAMS for name in params)
+            or _holds_secrets(params)
             or len(self.profile.url) + 1 + len(query) > MAX_GET_URL
         )
         request = requests.Request(
@@ -229,16 +231,22 @@ class Client:
     def _trace(
         self, method: str, params: dict, response: Reply, seconds: float
     ) -> None:
-        shown = {
-            name: "***" if name.lower() in MASKED_PARAMS else value
-            for name, value in params.items()
-        }
+        shown = redact.masked(params)
         # One write, so that pages fetched side by side do not interleave lines.
         self.log.write(
             f"> {method} {self.endpoint} {shown}\n"
             f"< {response.status_code} {response.headers.get('Content-Type', '')} "
             f"{len(response.content)} bytes in {seconds * 1000:.0f} ms\n"
         )
+
+
+def _holds_secrets(params: dict[str, str]) -> bool:
+    """True when a parameter must travel in a POST body rather than the URL."""
+    return any(
+        name.lower() in POST_PARAMS
+        or (redact.is_secret_name(name) and name.lower() not in CREDENTIAL_PARAMS)
+        for name in params
+    )
 
 
 def is_read_only(command: str) -> bool:

@@ -271,3 +271,64 @@ def test_import_of_a_missing_file_is_one_line(sscli, tmp_path):
     result = sscli("profiles", "import", "cs", str(tmp_path / "nope.ini"))
     assert result.code == ExitCode.USAGE
     assert result.err.strip() == f"Error: no such file: {tmp_path / 'nope.ini'}"
+
+
+# Real parameters of the 4.18 catalog whose names say they hold a secret.
+SECRET_CALLS = [
+    ["updateUser", "id=u1", "currentpassword=Cur-Pw-1", "usersecretkey=User-Sk-2"],
+    [
+        "addCluster",
+        "clustername=c",
+        "clustertype=CloudManaged",
+        "hypervisor=KVM",
+        "podid=p",
+        "zoneid=z",
+        "vsmpassword=Vsm-Pw-3",
+    ],
+    ["uploadSslCert", "name=n", "certificate=C", "privatekey=Private-Key-4"],
+    ["addImageStoreS3", "accesskey=A", "bucket=b", "endpoint=e", "secretkey=S3-Sk-5"],
+    [
+        "createKubernetesCluster",
+        *("description=d", "kubernetesversionid=v", "name=k"),
+        *("serviceofferingid=s", "size=1", "zoneid=z"),
+        "dockerregistrypassword=Docker-Pw-6",
+    ],
+]
+
+
+@pytest.mark.parametrize("words", SECRET_CALLS, ids=lambda words: words[0])
+def test_secret_parameters_are_masked_and_never_in_a_url(sscli, key_profile, words):
+    secrets = [w.split("=", 1)[1] for w in words if "-" in w.split("=", 1)[-1]]
+    result = sscli("--debug", *words)
+    assert secrets and "> POST " in result.err
+    record = key_profile.requests[-1]
+    assert record.method == "POST" and record.query == ""
+    for secret in secrets:
+        assert record.body.count(secret) == 1
+        assert secret not in result.out + result.err
+    assert_no_secret(result, key_profile)
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("password", True),
+        ("currentpassword", True),
+        ("pingcifspassword", True),
+        ("usersecretkey", True),
+        ("secretkey", True),
+        ("privatekey", True),
+        ("userapikey", True),
+        ("details[0].password", True),
+        ("SessionKey", True),
+        ("passwordenabled", False),
+        ("publickey", False),
+        ("keyword", False),
+        ("keypair", False),
+        ("sortkey", False),
+    ],
+)
+def test_secret_names_follow_one_rule(name, secret):
+    from sscli.redact import is_secret_name
+
+    assert is_secret_name(name) is secret
