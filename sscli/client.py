@@ -31,7 +31,8 @@ MAX_GET_URL = 4096  # longer requests go as a form POST
 # parameter but sscli's own credentials, which a signed GET carries by design.
 POST_PARAMS = ("userdata",)
 CREDENTIAL_PARAMS = ("apikey", "signature", "sessionkey")
-BODY_EXCERPT = 80
+BODY_EXCERPT = 80  # characters of a body that is not CloudStack JSON, in its error
+EXCERPT_SOURCE = 2**16  # bytes searched for secrets before the excerpt is cut
 MAX_BODY_BYTES = 512 * 2**20  # one answer; a page of 500 VMs is about 1 MiB
 BODY_CHUNK = 2**20
 READ_ONLY_VERBS = ("list", "get", "query")  # repeated on failure; nothing else is
@@ -51,6 +52,16 @@ class Reply(NamedTuple):
     @property
     def text(self) -> str:
         return self.content.decode("utf-8", errors="replace")
+
+
+class Origin(NamedTuple):
+    """Where an answer came from, and the secrets no message quoting it may show."""
+
+    endpoint: str
+    secrets: tuple[str, ...] = ()
+
+    def shown(self, text: str) -> str:
+        return redact.redact(text, self.secrets)
 
 
 class Client:
@@ -97,9 +108,10 @@ class Client:
         retriable = self.retry_writes or is_read_only(command)
         for attempt in range(RETRIES + 1):
             last = attempt == RETRIES or not retriable
+            # Signed for each attempt: `expires` moves on with the clock.
+            sent = self._authenticate(params)
             try:
-                # Signed for each attempt: `expires` moves on with the clock.
-                response = self._send(self._authenticate(params))
+                response = self._send(sent)
             except NetworkError as err:
                 if last or not err.transient:
                     raise
@@ -112,8 +124,7 @@ class Client:
                     response.headers.get("Retry-After"),
                 )
                 continue
-            body = _decode(response, self.endpoint)
-            return unwrap(command, response.status_code, body)
+            return self._answer(command, response, sent)
         raise AssertionError("the last attempt returns or raises")  # pragma: no cover
 
     def _pause(self, attempt: int, reason: str, retry_after: str | None = None) -> None:
@@ -172,7 +183,7 @@ class Client:
             params["domain"] = self.profile.domain
         self.session.cookies.clear()
         response = self._send(params)
-        answer = unwrap("login", response.status_code, _decode(response, self.endpoint))
+        answer = self._answer("login", response, params)
         login = session_cache.from_login(
             self.profile.url,
             self.profile.username,
@@ -190,6 +201,23 @@ class Client:
             self.request("logout", {})
         session_cache.forget(self.profile.name)
         return True
+
+    # -- the answer ----------------------------------------------------------------
+
+    def _answer(self, command: str, response: Reply, sent: dict[str, str]) -> dict:
+        origin = Origin(self.endpoint, self._secrets(sent))
+        return unwrap(command, response.status_code, _decode(response, origin), origin)
+
+    def _secrets(self, sent: dict[str, str]) -> tuple[str, ...]:
+        """Every secret this request holds, for hiding wherever the answer echoes it."""
+        profile = self.profile
+        return (
+            *redact.secret_values(sent),
+            profile.apikey,
+            profile.secretkey,
+            profile.password,
+            *self.session.cookies.values(),
+        )
 
     # -- the wire ------------------------------------------------------------------
 
@@ -365,7 +393,7 @@ def _too_big(endpoint: str, size: int) -> BadResponseError:
     )
 
 
-def _decode(response: Reply, endpoint: str) -> dict:
+def _decode(response: Reply, origin: Origin) -> dict:
     try:
         body = json.loads(response.content, parse_float=Decimal)
     except ValueError:
@@ -373,20 +401,22 @@ def _decode(response: Reply, endpoint: str) -> dict:
     if not isinstance(body, dict):
         kind = response.headers.get("Content-Type", "no content type").split(";")[0]
         raise BadResponseError(
-            f"{endpoint} answered HTTP {response.status_code} with {kind}, "
-            f"not CloudStack JSON: {_excerpt(response.text)}"
+            f"{origin.endpoint} answered HTTP {response.status_code} with {kind}, "
+            f"not CloudStack JSON: {_excerpt(response.content, origin)}"
         )
     return body
 
 
-def _excerpt(text: str) -> str:
-    flat = " ".join(text.split())
+def _excerpt(content: bytes, origin: Origin) -> str:
+    text = content[:EXCERPT_SOURCE].decode("utf-8", errors="replace")
+    # Hidden before the cut, so that no secret is left half shown.
+    flat = " ".join(origin.shown(text).split())
     if not flat:
         return "(empty body)"
     return flat[:BODY_EXCERPT] + ("…" if len(flat) > BODY_EXCERPT else "")
 
 
-def unwrap(command: str, status: int, body: dict) -> dict:
+def unwrap(command: str, status: int, body: dict, origin: Origin) -> dict:
     """Take the one `<command>response` (or `errorresponse`) object out of the body."""
     inner = body
     if len(body) == 1:
@@ -397,7 +427,7 @@ def unwrap(command: str, status: int, body: dict) -> dict:
         raise APIError(
             command,
             _as_int(inner.get("errorcode")) or status,
-            str(inner.get("errortext", "")),
+            origin.shown(str(inner.get("errortext", ""))),
             _as_int(inner.get("cserrorcode")),
             status,
         )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import stat
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
+from _local_server import LocalServer, Received, answer
 
 from sscli import client as client_module
 from sscli import config, session
@@ -332,3 +335,77 @@ def test_secret_names_follow_one_rule(name, secret):
     from sscli.redact import is_secret_name
 
     assert is_secret_name(name) is secret
+
+
+def _echo(kind: str):
+    """A proxy that answers 400 quoting the whole request it got."""
+
+    def respond(request: Received) -> bytes:
+        text = request.head + request.body.decode("utf-8")
+        if kind == "json":
+            document = {"errorresponse": {"errorcode": 431, "errortext": "bad " + text}}
+            return answer(400, json.dumps(document).encode(), "application/json")
+        if kind == "html":
+            page = f"<html><body><pre>{html.escape(text)}</pre></body></html>"
+            return answer(400, page.encode(), "text/html")
+        return answer(400, text.encode())
+
+    return respond
+
+
+ECHO_PROFILES = {
+    "keys": {"apikey": "My-Api-Key-1", "secretkey": "My-Secret-Key-2"},
+    "login": {"username": "admin", "password": "pass word&?"},
+    "session": {"username": "admin", "password": "pass word&?"},
+}
+
+
+@pytest.mark.parametrize("kind", ["text", "json", "html"])
+@pytest.mark.parametrize("credentials", list(ECHO_PROFILES))
+@pytest.mark.parametrize(
+    "words", [["listZones"], ["updateUser", "id=u", "currentpassword=Cur-Pw-9"]]
+)
+def test_an_echoed_request_shows_no_secret(
+    sscli, monkeypatch, kind, credentials, words
+):
+    monkeypatch.setattr(client_module, "BODY_EXCERPT", 10**6)  # the whole echo
+    with LocalServer(_echo(kind)) as server:
+        config.save_profile(
+            "echo", {"url": server.url, **ECHO_PROFILES[credentials]}, make_current=True
+        )
+        if credentials == "session":
+            cached = session.LoginSession(
+                server.url, "admin", "Session-Key-3", {"JSESSIONID": "Cookie-4"}, 4e9
+            )
+            session.save("echo", cached)
+        result = sscli(*words)
+    assert result.code != 0
+    line = result.err
+    assert "***" in line  # something was hidden: the echo held secrets
+    for secret in (
+        "My-Api-Key-1",
+        "My-Secret-Key-2",
+        "pass word&?",
+        "pass%20word",
+        "Session-Key-3",
+        "Cookie-4",
+        "Cur-Pw-9",
+        *(
+            value
+            for request in server.received
+            for value in parse_qs(request.target.partition("?")[2]).get("signature", [])
+        ),
+    ):
+        assert secret not in result.out + result.err
+
+
+def test_an_echoed_apikey_is_hidden_in_the_short_excerpt(sscli):
+    with LocalServer(_echo("text")) as server:
+        config.save_profile(
+            "echo", {"url": server.url, **ECHO_PROFILES["keys"]}, make_current=True
+        )
+        result = sscli("listZones")
+    assert result.code == ExitCode.BAD_RESPONSE
+    assert result.err.startswith(f"Error: {server.url} answered HTTP 400 with text")
+    assert "&response=json&apikey=***&" in result.err
+    assert "My-Api-Key-1" not in result.err
