@@ -21,7 +21,13 @@ import requests
 from sscli import redact, signing
 from sscli import session as session_cache
 from sscli.config import Profile
-from sscli.errors import APIError, BadResponseError, ConfigError, NetworkError
+from sscli.errors import (
+    HTTP_ERROR,
+    APIError,
+    BadResponseError,
+    ConfigError,
+    NetworkError,
+)
 from sscli.session import LoginSession
 
 CONNECT_TIMEOUT = 10  # seconds to open a connection
@@ -426,12 +432,12 @@ def unwrap(command: str, status: int, body: dict, origin: Origin) -> dict:
     if "errorcode" in inner or "errortext" in inner:
         raise APIError(
             command,
-            _as_int(inner.get("errorcode")) or status,
+            _as_int(inner.get("errorcode")),
             origin.shown(str(inner.get("errortext", ""))),
             _as_int(inner.get("cserrorcode")),
             status,
         )
-    if status >= 400:
+    if status >= HTTP_ERROR:
         raise APIError(command, status, f"HTTP {status} without an error text")
     return inner
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import enum
 
+HTTP_ERROR = 400  # statuses from here on are errors of their own
+
 
 class ExitCode(enum.IntEnum):
     OK = 0
@@ -71,6 +73,9 @@ class APIError(SscliError):
         cserrorcode: int | None = None,
         http_status: int | None = None,
     ):
+        # An error body under HTTP 200 has no code to show; an error status does.
+        if not errorcode and http_status and http_status >= HTTP_ERROR:
+            errorcode = http_status
         self.command = command
         self.errorcode = errorcode
         self.cserrorcode = cserrorcode
@@ -84,10 +89,17 @@ class APIError(SscliError):
         return self.message
 
     def _format(self) -> str:
-        code = self.errorcode if self.errorcode is not None else self.http_status
+        return f"Error{self._codes()}: {self._text()}"
+
+    def _codes(self) -> str:
+        if not self.errorcode:
+            return ""
         detail = f" ({self.cserrorcode})" if self.cserrorcode else ""
-        text = self.errortext or "no error text"
-        return f"Error {code}{detail}: {text}"
+        return f" {self.errorcode}{detail}"
+
+    def _text(self) -> str:
+        # The server's text may span lines; an error is one line on stderr.
+        return " ".join(self.errortext.split()) or "no error text"
 
 
 class JobFailedError(APIError):
@@ -101,6 +113,8 @@ class JobFailedError(APIError):
         self.exit_code = ExitCode.JOB_FAILED
 
     def _format(self) -> str:
+        if not self.errorcode:
+            return f"Job {self.jobid} failed: {self._text()}"
         return f"Job {self.jobid} failed: {super()._format()}"
 
 

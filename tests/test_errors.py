@@ -238,3 +238,41 @@ def test_a_gigantic_answer_is_refused_in_one_line(sscli, sim, monkeypatch):
     assert line.startswith(f"Error: {sim.url} sent an answer of over ")
     assert line.endswith("ask for less, e.g. with pagesize=")
     assert result.out == ""
+
+
+@pytest.mark.parametrize(
+    ("status", "inner", "line"),
+    [
+        (
+            431,
+            {"errorcode": 431, "errortext": "line one\nline two\r\nthree"},
+            "Error 431: line one line two three",
+        ),
+        (200, {"errortext": "only text"}, "Error: only text"),
+        (
+            200,
+            {"errorcode": 431, "errortext": "code in a 200"},
+            "Error 431: code in a 200",
+        ),
+        (500, {"errortext": "no code\tbut a 500"}, "Error 500: no code but a 500"),
+    ],
+)
+def test_an_error_body_is_one_line_with_the_code_it_has(
+    sscli, sim, status, inner, line
+):
+    sim.fail_status = status
+    sim.fail_body = json.dumps({"listzonesresponse": inner})
+    result = sscli("listZones")
+    assert result.code == ExitCode.API_ERROR
+    assert one_line(result, sim) == line
+    assert result.out == ""
+
+
+def test_a_failed_job_with_a_multi_line_reason_is_one_line(sscli, sim, monkeypatch):
+    from sscli.simulator import actions
+
+    monkeypatch.setattr(actions, "FAIL_JOBS_TEXT", "first\nsecond\r\n\tthird")
+    sim.fail_jobs = True
+    result = sscli("deployVirtualMachine", "displayname=any", *_deploy_ids(sim))
+    assert result.code == ExitCode.JOB_FAILED
+    assert one_line(result, sim).endswith("failed: Error 530: first second third")

@@ -380,7 +380,7 @@ def test_an_echoed_request_shows_no_secret(
             session.save("echo", cached)
         result = sscli(*words)
     assert result.code != 0
-    line = result.err
+    (line,) = result.err.splitlines()
     assert "***" in line  # something was hidden: the echo held secrets
     for secret in (
         "My-Api-Key-1",
