@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from sscli import __version__, config
+from sscli.errors import ExitCode
 from sscli.options import hoist_global_options
 
 
@@ -186,3 +187,25 @@ def test_help_lists_the_global_options_without_noise():
     )
     assert "--no-paginate" in helped.stdout and "--retry" in helped.stdout
     assert "[default:" not in helped.stdout
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "command=deleteZone",
+        "COMMAND=deleteZone",
+        "apikey=other",
+        "Signature=abc",
+        "signatureVersion=2",
+        "expires=2099-01-01T00:00:00+0000",
+        "sessionkey=abc",
+        "response=xml",
+    ],
+)
+def test_names_sscli_sends_itself_are_refused_before_sending(sscli, sim_profile, word):
+    result = sscli("listZones", word)
+    assert result.code == ExitCode.USAGE
+    name = word.split("=", 1)[0]
+    assert result.err.startswith(f"Error: {name}= is sent by sscli itself")
+    assert len(result.err.splitlines()) == 1
+    assert sim_profile.requests == []
