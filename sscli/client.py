@@ -37,6 +37,7 @@ MAX_GET_URL = 4096  # longer requests go as a form POST
 # parameter but sscli's own credentials, which a signed GET carries by design.
 POST_PARAMS = ("userdata",)
 CREDENTIAL_PARAMS = ("apikey", "signature", "sessionkey")
+RESPONSE_SUFFIX = "response"  # listzonesresponse, errorresponse, ...
 BODY_EXCERPT = 80  # characters of a body that is not CloudStack JSON, in its error
 EXCERPT_SOURCE = 2**16  # bytes searched for secrets before the excerpt is cut
 MAX_BODY_BYTES = 512 * 2**20  # one answer; a page of 500 VMs is about 1 MiB
@@ -212,7 +213,9 @@ class Client:
 
     def _answer(self, command: str, response: Reply, sent: dict[str, str]) -> dict:
         origin = Origin(self.endpoint, self._secrets(sent))
-        return unwrap(command, response.status_code, _decode(response, origin), origin)
+        inner = _decode(response, origin)
+        _check_error(command, response.status_code, inner, origin)
+        return inner
 
     def _secrets(self, sent: dict[str, str]) -> tuple[str, ...]:
         """Every secret this request holds, for hiding wherever the answer echoes it."""
@@ -400,17 +403,31 @@ def _too_big(endpoint: str, size: int) -> BadResponseError:
 
 
 def _decode(response: Reply, origin: Origin) -> dict:
+    """The one object inside `{"<command>response": {...}}` or `errorresponse`."""
     try:
         body = json.loads(response.content, parse_float=Decimal)
     except ValueError:
         body = None
-    if not isinstance(body, dict):
+    inner = _answer_object(body)
+    if inner is None:
         kind = response.headers.get("Content-Type", "no content type").split(";")[0]
         raise BadResponseError(
             f"{origin.endpoint} answered HTTP {response.status_code} with {kind}, "
             f"not CloudStack JSON: {_excerpt(response.content, origin)}"
         )
-    return body
+    return inner
+
+
+def _answer_object(body) -> dict | None:
+    """CloudStack wraps every answer in one object named <command>response (or
+    a name of its own, e.g. postuploadtemplateresponse); anything else is not
+    from CloudStack, even when it is JSON."""
+    if not isinstance(body, dict) or len(body) != 1:
+        return None
+    ((key, inner),) = body.items()
+    if not key.endswith(RESPONSE_SUFFIX) or not isinstance(inner, dict):
+        return None
+    return inner
 
 
 def _excerpt(content: bytes, origin: Origin) -> str:
@@ -422,13 +439,8 @@ def _excerpt(content: bytes, origin: Origin) -> str:
     return flat[:BODY_EXCERPT] + ("…" if len(flat) > BODY_EXCERPT else "")
 
 
-def unwrap(command: str, status: int, body: dict, origin: Origin) -> dict:
-    """Take the one `<command>response` (or `errorresponse`) object out of the body."""
-    inner = body
-    if len(body) == 1:
-        (key,) = body
-        if key.endswith("response") and isinstance(body[key], dict):
-            inner = body[key]
+def _check_error(command: str, status: int, inner: dict, origin: Origin) -> None:
+    """Raise the server's error when the answer is one."""
     if "errorcode" in inner or "errortext" in inner:
         raise APIError(
             command,
@@ -439,7 +451,6 @@ def unwrap(command: str, status: int, body: dict, origin: Origin) -> dict:
         )
     if status >= HTTP_ERROR:
         raise APIError(command, status, f"HTTP {status} without an error text")
-    return inner
 
 
 def _as_int(value) -> int | None:

@@ -8,7 +8,7 @@ import ssl
 import subprocess
 
 import pytest
-from conftest import load_data
+from conftest import DATA, load_data
 
 from sscli import client as client_module
 from sscli import config
@@ -276,3 +276,59 @@ def test_a_failed_job_with_a_multi_line_reason_is_one_line(sscli, sim, monkeypat
     result = sscli("deployVirtualMachine", "displayname=any", *_deploy_ids(sim))
     assert result.code == ExitCode.JOB_FAILED
     assert one_line(result, sim).endswith("failed: Error 530: first second third")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"foo": 1}',
+        "[]",
+        "null",
+        '"listzonesresponse"',
+        '{"listzonesresponse": [1, 2]}',
+        '{"listzonesresponse": {"count": 1}, "other": {}}',
+        '{"listzones": {"count": 1}}',
+    ],
+)
+def test_json_that_is_not_a_cloudstack_answer_is_refused(sscli, sim, body):
+    sim.fail_status, sim.fail_body = 200, body
+    result = sscli("listZones")
+    assert result.code == ExitCode.BAD_RESPONSE
+    line = one_line(result, sim)
+    assert line.startswith(f"Error: {sim.url} answered HTTP 200 with ")
+    assert "not CloudStack JSON" in line
+    assert result.out == ""
+
+
+def _recorded_bodies():
+    """(file, status, wire body) of every recorded answer in tests/data."""
+    for path in sorted((DATA / "responses").glob("*.json")):
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+        if "body_raw" in recorded or "body" in recorded:
+            body = recorded.get("body_raw") or json.dumps(recorded["body"])
+            yield path.name, recorded["http_status"], body
+        elif all(key.endswith("response") for key in recorded):
+            yield path.name, 200, json.dumps(recorded)
+        else:  # cloudstack-go's file: one answer per API name
+            for api, answer in recorded.items():
+                # Its listVirtualMachines mock is keyed by the API name, which
+                # no server sends (it sends listvirtualmachinesresponse).
+                if api != "listVirtualMachines":
+                    yield f"{path.name}:{api}", 200, json.dumps(answer)
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "body"), list(_recorded_bodies()), ids=lambda v: str(v)[:50]
+)
+def test_every_recorded_answer_is_taken_as_cloudstack_json(
+    sscli, sim, name, status, body
+):
+    sim.fail_status, sim.fail_body = status, body
+    result = sscli("listZones", "--no-paginate", "--no-wait", "-o", "json")
+    (inner,) = json.loads(body).values()
+    if "errortext" in inner:
+        assert result.code == ExitCode.API_ERROR
+        assert one_line(result, sim).endswith(inner["errortext"])
+    else:
+        assert result.code == 0, result.err
+        assert json.loads(result.out) == inner
