@@ -105,7 +105,9 @@ class Client:
         try:
             return self._call(command, params)
         except APIError as err:
-            if err.errorcode != 401 or self.uses_keys:
+            # A refused login is never answered with another: accounts lock
+            # after a few failures.
+            if err.errorcode != 401 or self.uses_keys or err.command == "login":
                 raise
             # The cached session expired on the server: log in again, once.
             self._log_in_again()

@@ -145,11 +145,20 @@ def test_expired_server_session_logs_in_again_once(sscli, password_profile):
     assert len(logins) == 2
 
 
-def test_wrong_password_exits_auth_without_showing_it(sscli, password_profile):
+@pytest.mark.parametrize("cached", [False, True], ids=["fresh", "expired-session"])
+def test_wrong_password_is_tried_once(sscli, password_profile, cached):
+    sim = password_profile
+    if cached:
+        assert sscli("listZones").code == 0
+        sim.sessions = type(sim.sessions)()  # the server forgot the session
     config.set_value("password", "not-the-password")
+    sim.clear_requests()
     result = sscli("listZones")
     assert result.code == ExitCode.AUTH
+    assert len(result.err.splitlines()) == 1
     assert "not-the-password" not in result.out + result.err
+    logins = [r for r in sim.requests if r.params.get("command") == "login"]
+    assert len(logins) == 1
 
 
 def test_profile_with_keys_never_falls_back_to_password(sscli, key_profile):
