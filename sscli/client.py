@@ -203,12 +203,24 @@ class Client:
         return login
 
     def log_out(self) -> bool:
-        """End the server's session; False when there was none to end."""
-        if self.uses_keys or not session_cache.load(self.profile.name):
+        """End the server's session; False when there was none to end.
+
+        The local session is forgotten in any case, even when the server cannot
+        be told (then its error follows); a session the server already ended
+        (401) is fine. Never logs in only to log out.
+        """
+        cached = None if self.uses_keys else session_cache.load(self.profile.name)
+        if cached is None:
             return session_cache.forget(self.profile.name)
-        with contextlib.suppress(APIError):
-            self.request("logout", {})
-        session_cache.forget(self.profile.name)
+        try:
+            if cached.valid_for(self.profile.url, self.profile.username):
+                self._use(cached)
+                with contextlib.suppress(APIError):
+                    self._call("logout", {"command": "logout", "response": "json"})
+        finally:
+            session_cache.forget(self.profile.name)
+            self._login = None
+            self.session.cookies.clear()
         return True
 
     # -- the answer ----------------------------------------------------------------

@@ -418,3 +418,32 @@ def test_an_echoed_apikey_is_hidden_in_the_short_excerpt(sscli):
     assert result.err.startswith(f"Error: {server.url} answered HTTP 400 with text")
     assert "&response=json&apikey=***&" in result.err
     assert "My-Api-Key-1" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("trouble", "code"),
+    [
+        ("none", ExitCode.OK),
+        ("server-forgot", ExitCode.OK),
+        ("unreachable", ExitCode.NETWORK),
+        ("html-400", ExitCode.BAD_RESPONSE),
+    ],
+)
+def test_logout_forgets_the_local_session_in_any_case(
+    sscli, password_profile, trouble, code
+):
+    sim = password_profile
+    assert sscli("login").code == 0
+    if trouble == "server-forgot":
+        sim.sessions = type(sim.sessions)()
+    elif trouble == "unreachable":
+        sim.stop()
+    elif trouble == "html-400":
+        sim.fail_status, sim.fail_body = 400, "<html><body>Bad Request</body></html>"
+    sim.clear_requests()
+    result = sscli("logout")
+    assert result.code == code
+    assert len(result.err.splitlines()) == 1
+    assert not session.session_path("pw").exists()
+    assert [r.params.get("command") for r in sim.requests] in ([], ["logout"])
+    assert_no_secret(result, sim)
