@@ -12,6 +12,7 @@ import random
 import sys
 import threading
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -43,6 +44,8 @@ EXCERPT_SOURCE = 2**16  # bytes searched for secrets before the excerpt is cut
 MAX_BODY_BYTES = 512 * 2**20  # one answer; a page of 500 VMs is about 1 MiB
 BODY_CHUNK = 2**20
 READ_ONLY_VERBS = ("list", "get", "query")  # repeated on failure; nothing else is
+# ... but for these, which create an upload record on every call.
+CREATING_GETS = ("getuploadparamsfor",)
 RETRY_STATUSES = (429, 502, 503, 504)  # the server or a proxy is busy or restarting
 RETRIES = 3
 RETRY_BASE = 0.5  # seconds before the first retry, doubling, plus up to 50% jitter
@@ -81,12 +84,15 @@ class Client:
         post: bool = False,
         log=None,
         retry_writes: bool = False,
+        is_async: Callable[[str], bool] | None = None,
     ):
         _check_credentials(profile)
         self.profile = profile
         self.debug = debug
         self.force_post = post
         self.retry_writes = retry_writes
+        # From the catalog: an async API starts a job, whatever its verb.
+        self.is_async = is_async or (lambda command: False)
         self.log = log or sys.stderr
         self.endpoint = _endpoint(profile.url)
         self.uses_keys = bool(profile.apikey and profile.secretkey)
@@ -114,7 +120,7 @@ class Client:
             return self._call(command, params)
 
     def _call(self, command: str, params: dict[str, str]) -> dict:
-        retriable = self.retry_writes or is_read_only(command)
+        retriable = self.retry_writes or is_read_only(command, self.is_async(command))
         for attempt in range(RETRIES + 1):
             last = attempt == RETRIES or not retriable
             # Signed for each attempt: `expires` moves on with the clock.
@@ -300,9 +306,15 @@ def _holds_secrets(params: dict[str, str]) -> bool:
     )
 
 
-def is_read_only(command: str) -> bool:
-    """Safe to repeat: lists, gets and queries change nothing on the server."""
-    return command.lower().startswith(READ_ONLY_VERBS)
+def is_read_only(command: str, is_async: bool = False) -> bool:
+    """Safe to repeat: a list, get or query that neither starts a job (as the
+    async getDiagnosticsData does) nor creates a record."""
+    lowered = command.lower()
+    return (
+        lowered.startswith(READ_ONLY_VERBS)
+        and not is_async
+        and not lowered.startswith(CREATING_GETS)
+    )
 
 
 def _check_credentials(profile: Profile) -> None:

@@ -447,3 +447,32 @@ def test_logout_forgets_the_local_session_in_any_case(
     assert not session.session_path("pw").exists()
     assert [r.params.get("command") for r in sim.requests] in ([], ["logout"])
     assert_no_secret(result, sim)
+
+
+ONE_ATTEMPT_CALLS = [
+    ["getDiagnosticsData", "targetid=x"],  # async: starts a job each time
+    [
+        "getUploadParamsForTemplate",
+        *("zoneid=z", "displaytext=t", "name=n", "format=QCOW2", "hypervisor=KVM"),
+    ],
+    ["getUploadParamsForVolume", "name=v", "format=QCOW2", "zoneid=z"],
+]
+
+
+@pytest.mark.parametrize("words", ONE_ATTEMPT_CALLS, ids=lambda words: words[0])
+def test_gets_that_change_state_are_never_repeated(sscli, key_profile, words):
+    key_profile.drop_connections = 2
+    result = sscli(*words)
+    assert result.code == ExitCode.NETWORK
+    assert key_profile.drop_connections == 1  # one attempt took one drop
+
+
+def test_a_batch_never_repeats_them_either(key_profile, capsys):
+    """The client the batch shares is first built by `logout`, which sends
+    nothing for a profile with keys and knows no catalog."""
+    from sscli.batch import run_batch
+
+    key_profile.drop_connections = 2
+    code = run_batch(["logout", "getDiagnosticsData targetid=x"], {})
+    assert code == ExitCode.NETWORK
+    assert key_profile.drop_connections == 1  # the call had one attempt
