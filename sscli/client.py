@@ -48,6 +48,7 @@ READ_ONLY_VERBS = ("list", "get", "query")  # repeated on failure; nothing else 
 CREATING_GETS = ("getuploadparamsfor",)
 RETRY_STATUSES = (429, 502, 503, 504)  # the server or a proxy is busy or restarting
 RETRIES = 3
+DROPPED = "the server closed the connection without answering"
 RETRY_BASE = 0.5  # seconds before the first retry, doubling, plus up to 50% jitter
 RETRY_CAP = 8.0
 
@@ -128,6 +129,8 @@ class Client:
             try:
                 response = self._send(sent)
             except NetworkError as err:
+                if not retriable and err.sent:
+                    raise _maybe_done(err, command) from None
                 if last or not err.transient:
                     raise
                 self._pause(attempt, err.reason)
@@ -363,19 +366,31 @@ def _endpoint(url: str) -> str:
 def _network_error(err: Exception, endpoint: str, timeout) -> NetworkError:
     """One line naming the endpoint; transient when repeating it may help."""
     exceptions = requests.exceptions
-    transient = False
+    transient = sent = False
     if isinstance(err, exceptions.SSLError):
         reason = _tls_reason(err)
     elif isinstance(err, exceptions.ConnectTimeout):
         reason = f"no connection within {timeout[0]}s"
     elif isinstance(err, exceptions.ReadTimeout):
-        reason = f"no answer within {timeout[1]}s"
+        reason, sent = f"no answer within {timeout[1]}s", True
     elif isinstance(err, exceptions.ConnectionError):
         reason = _connection_reason(err)
         transient = reason != "unknown host"
+        sent = reason == DROPPED
     else:
         reason = type(err).__name__
-    return NetworkError(f"cannot reach {endpoint}: {reason}", reason, transient)
+    return NetworkError(f"cannot reach {endpoint}: {reason}", reason, transient, sent)
+
+
+def _maybe_done(err: NetworkError, command: str) -> NetworkError:
+    """A call that changes state and got no answer may have been carried out."""
+    return NetworkError(
+        f"{err.message}; {command} may have reached the server, "
+        "so check (e.g. with a list call) before repeating it",
+        err.reason,
+        err.transient,
+        err.sent,
+    )
 
 
 def _tls_reason(err: Exception) -> str:
@@ -401,7 +416,7 @@ def _connection_reason(err: Exception) -> str:
     if "Connection refused" in text:
         return "connection refused"
     if "RemoteDisconnected" in text or "Connection aborted" in text:
-        return "the server closed the connection without answering"
+        return DROPPED
     return "connection failed"
 
 

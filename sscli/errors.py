@@ -52,10 +52,17 @@ class ConfigError(SscliError):
 class NetworkError(SscliError):
     exit_code = ExitCode.NETWORK
 
-    def __init__(self, message: str, reason: str = "", transient: bool = False):
+    def __init__(
+        self,
+        message: str,
+        reason: str = "",
+        transient: bool = False,
+        sent: bool = False,
+    ):
         super().__init__(message)
         self.reason = reason or message
         self.transient = transient  # refused or dropped: worth another try
+        self.sent = sent  # the request went out: the server may have acted on it
 
 
 class BadResponseError(SscliError):

@@ -476,3 +476,26 @@ def test_a_batch_never_repeats_them_either(key_profile, capsys):
     code = run_batch(["logout", "getDiagnosticsData targetid=x"], {})
     assert code == ExitCode.NETWORK
     assert key_profile.drop_connections == 1  # the call had one attempt
+
+
+def test_a_deploy_whose_answer_is_lost_is_done_once_and_said_so(sscli, key_profile):
+    sim = key_profile
+    state = sim.state
+    before = len(state.vms)
+    sim.drop_answers = 1  # the server makes the VM, then hangs up
+    result = sscli(
+        "deployVirtualMachine",
+        "displayname=lost-answer",
+        f"zoneid={state.zones[0]['id']}",
+        f"templateid={state.templates[0]['id']}",
+        f"serviceofferingid={state.serviceofferings[0]['id']}",
+    )
+    assert result.code == ExitCode.NETWORK
+    assert len(state.vms) == before + 1
+    assert [vm["displayname"] for vm in state.vms].count("lost-answer") == 1
+    (line,) = result.err.splitlines()
+    assert line == (
+        f"Error: cannot reach {sim.url}: the server closed the connection without "
+        "answering; deployVirtualMachine may have reached the server, so check "
+        "(e.g. with a list call) before repeating it"
+    )

@@ -73,7 +73,8 @@ class Simulator:
         self.requests: list[RequestRecord] = []
         self.lock = threading.RLock()
         # Faults, settable while the server runs.
-        self.drop_connections = 0
+        self.drop_connections = 0  # hang up before handling the request
+        self.drop_answers = 0  # handle the request, then hang up without answering
         self.repeat_page = False
         self.fail_status: int | None = None
         self.fail_body = ""
@@ -126,10 +127,12 @@ class Simulator:
         with self.lock:
             self.requests.clear()
 
-    def take_drop(self) -> bool:
+    def take_drop(self, fault: str = "drop_connections") -> bool:
+        """Use up one of a counted fault: drop_connections or drop_answers."""
         with self.lock:
-            if self.drop_connections > 0:
-                self.drop_connections -= 1
+            left = getattr(self, fault)
+            if left > 0:
+                setattr(self, fault, left - 1)
                 return True
             return False
 
@@ -214,6 +217,11 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if sim.delay_seconds:
             time.sleep(sim.delay_seconds)
         answer = sim.answer(self.command, parts.path, pairs, self.read_cookies())
+        if sim.take_drop("drop_answers"):
+            # The work is done (a VM made, a job queued); the client never hears.
+            self.close_connection = True
+            sim.record(record)
+            return
         record.status = answer.status
         sim.record(record)
         self.send_answer(answer)
