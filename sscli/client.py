@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -38,6 +38,7 @@ MAX_GET_URL = 4096  # longer requests go as a form POST
 # parameter but sscli's own credentials, which a signed GET carries by design.
 POST_PARAMS = ("userdata",)
 CREDENTIAL_PARAMS = ("apikey", "signature", "sessionkey")
+REDIRECT_STATUSES = range(300, 400)
 RESPONSE_SUFFIX = "response"  # listzonesresponse, errorresponse, ...
 BODY_EXCERPT = 80  # characters of a body that is not CloudStack JSON, in its error
 EXCERPT_SOURCE = 2**16  # bytes searched for secrets before the excerpt is cut
@@ -236,6 +237,8 @@ class Client:
 
     def _answer(self, command: str, response: Reply, sent: dict[str, str]) -> dict:
         origin = Origin(self.endpoint, self._secrets(sent))
+        if response.status_code in REDIRECT_STATUSES:
+            raise _redirected(response, self.profile.url, origin)
         inner = _decode(response, origin)
         _check_error(command, response.status_code, inner, origin)
         return inner
@@ -275,7 +278,11 @@ class Client:
         started = time.monotonic()
         try:
             # Streamed, so that _read_body can refuse a gigantic answer midway.
-            streamed = self.session.send(prepared, timeout=self.timeout, stream=True)
+            # Never followed: the signed request and the session cookie, which
+            # names no domain, would go to whatever host the Location names.
+            streamed = self.session.send(
+                prepared, timeout=self.timeout, stream=True, allow_redirects=False
+            )
             response = Reply(
                 streamed.status_code,
                 streamed.headers,
@@ -440,6 +447,20 @@ def _too_big(endpoint: str, size: int) -> BadResponseError:
     return BadResponseError(
         f"{endpoint} sent an answer of over {size / 2**20:.1f} MiB, more than sscli "
         f"reads ({MAX_BODY_BYTES // 2**20} MiB); ask for less, e.g. with pagesize="
+    )
+
+
+def _redirected(response: Reply, url: str, origin: Origin) -> BadResponseError:
+    location = response.headers.get("Location")
+    if not location:
+        target = "nowhere (no Location)"
+    else:
+        # Without its query, which may repeat the signed request.
+        target = origin.shown(_endpoint(urljoin(url, location)))
+    return BadResponseError(
+        f"{origin.endpoint} answered HTTP {response.status_code} redirecting to "
+        f"{target}; sscli does not follow redirects: if that is the API, "
+        f"set the url to it (sscli set url URL)"
     )
 
 

@@ -8,6 +8,7 @@ import ssl
 import subprocess
 
 import pytest
+from _local_server import LocalServer, Received, answer
 from conftest import DATA, load_data
 
 from sscli import client as client_module
@@ -332,3 +333,44 @@ def test_every_recorded_answer_is_taken_as_cloudstack_json(
     else:
         assert result.code == 0, result.err
         assert json.loads(result.out) == inner
+
+
+@pytest.mark.parametrize(
+    ("status", "location", "shown"),
+    [
+        (
+            301,
+            "https://elsewhere.example/client/api?{query}",
+            "https://elsewhere.example/client/api",
+        ),
+        (302, "/other/api", "{base}/other/api"),
+        (
+            307,
+            "https://user:pw@elsewhere.example:8443/api",
+            "https://elsewhere.example:8443/api",
+        ),
+        (308, "", "nowhere (no Location)"),
+    ],
+)
+def test_a_redirect_is_not_followed_but_named(sscli, status, location, shown):
+    def respond(request: Received) -> bytes:
+        query = request.target.partition("?")[2]
+        header = f"Location: {location.format(query=query)}\r\n" if location else ""
+        return answer(status, b"", extra=header)
+
+    with LocalServer(respond) as server:
+        config.save_profile(
+            "moved",
+            {"url": server.url, "apikey": "Api-Key-1", "secretkey": "Secret-2"},
+            make_current=True,
+        )
+        result = sscli("listZones")
+    assert result.code == ExitCode.BAD_RESPONSE
+    base = server.url.removesuffix("/client/api")
+    assert one_line(result) == (
+        f"Error: {server.url} answered HTTP {status} redirecting to "
+        f"{shown.format(base=base)}; sscli does not follow redirects: if that is "
+        "the API, set the url to it (sscli set url URL)"
+    )
+    assert "Api-Key-1" not in result.err and "pw@" not in result.err
+    assert len(server.received) == 1
