@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
 import sys
 import threading
@@ -48,8 +49,10 @@ READ_ONLY_VERBS = ("list", "get", "query")  # repeated on failure; nothing else 
 # ... but for these, which create an upload record on every call.
 CREATING_GETS = ("getuploadparamsfor",)
 RETRY_STATUSES = (429, 502, 503, 504)  # the server or a proxy is busy or restarting
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # as requests reads
 RETRIES = 3
 DROPPED = "the server closed the connection without answering"
+CUT_OFF = "the connection closed before the whole answer had arrived"
 RETRY_BASE = 0.5  # seconds before the first retry, doubling, plus up to 50% jitter
 RETRY_CAP = 8.0
 
@@ -100,7 +103,7 @@ class Client:
         self.uses_keys = bool(profile.apikey and profile.secretkey)
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "sscli"
-        self.session.verify = profile.cafile or profile.verifycert
+        self.session.verify = _trusted_cas(profile)
         if not profile.verifycert and profile.url.lower().startswith("https:"):
             _skip_tls_checks(self.session, profile.name, self.log)
         self.timeout = (CONNECT_TIMEOUT, min(READ_TIMEOUT, profile.timeout))
@@ -349,6 +352,19 @@ def _check_credentials(profile: Profile) -> None:
         )
 
 
+def _trusted_cas(profile: Profile) -> str | bool:
+    """The profile's cafile, else the bundle the environment names, as requests
+    would (Session.send alone skips that step), else the system's."""
+    if not profile.verifycert:
+        return False
+    if profile.cafile:
+        return profile.cafile
+    for variable in CA_BUNDLE_VARIABLES:
+        if os.environ.get(variable):
+            return os.environ[variable]
+    return True
+
+
 def _skip_tls_checks(session, profile_name: str, log) -> None:
     """verifycert=false: no chain and no hostname check, said once on stderr."""
     import urllib3
@@ -377,7 +393,10 @@ def _network_error(err: Exception, endpoint: str, timeout) -> NetworkError:
     if isinstance(err, exceptions.SSLError):
         reason = _tls_reason(err)
     elif isinstance(err, exceptions.ConnectTimeout):
-        reason = f"no connection within {timeout[0]}s"
+        # Nothing was sent: as safe to try again as a refused connection.
+        reason, transient = f"no connection within {timeout[0]}s", True
+    elif isinstance(err, exceptions.ChunkedEncodingError):
+        reason, transient, sent = CUT_OFF, True, True
     elif isinstance(err, exceptions.ReadTimeout):
         reason, sent = f"no answer within {timeout[1]}s", True
     elif isinstance(err, exceptions.ConnectionError):
@@ -401,7 +420,13 @@ def _maybe_done(err: NetworkError, command: str) -> NetworkError:
 
 
 def _tls_reason(err: Exception) -> str:
-    if "CERTIFICATE_VERIFY_FAILED" in str(err):
+    text = str(err)
+    if "Hostname mismatch" in text or "IP address mismatch" in text:
+        return (
+            "its TLS certificate is for another host name "
+            "(use the name the certificate gives in the url)"
+        )
+    if "CERTIFICATE_VERIFY_FAILED" in text:
         return (
             "its TLS certificate is not trusted "
             "(set cafile to its CA bundle, or verifycert false to skip the check)"
@@ -470,6 +495,11 @@ def _decode(response: Reply, origin: Origin) -> dict:
         body = json.loads(response.content, parse_float=Decimal)
     except ValueError:
         body = None
+    except RecursionError:
+        raise BadResponseError(
+            f"{origin.endpoint} answered HTTP {response.status_code} with JSON "
+            "nested too deeply to read; no CloudStack answer is"
+        ) from None
     inner = _answer_object(body)
     if inner is None:
         kind = response.headers.get("Content-Type", "no content type").split(";")[0]

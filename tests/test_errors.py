@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import ssl
@@ -137,9 +138,8 @@ def test_https_to_a_plain_http_server_is_a_tls_failure(sscli, sim):
     )
 
 
-@pytest.fixture
-def tls_sim(tmp_path):
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+def _certificate(tmp_path, name: str, san: str):
+    cert, key = tmp_path / f"{name}.pem", tmp_path / f"{name}-key.pem"
     subprocess.run(
         [
             "openssl",
@@ -151,9 +151,9 @@ def tls_sim(tmp_path):
             "-days",
             "2",
             "-subj",
-            "/CN=127.0.0.1",
+            f"/CN={name}",
             "-addext",
-            "subjectAltName=IP:127.0.0.1",
+            f"subjectAltName={san}",
             "-keyout",
             str(key),
             "-out",
@@ -162,6 +162,11 @@ def tls_sim(tmp_path):
         check=True,
         capture_output=True,
     )
+    return cert, key
+
+
+@contextlib.contextmanager
+def _https_simulator(cert, key):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     with Simulator(vms=3, ssl_context=context) as server:
@@ -170,6 +175,13 @@ def tls_sim(tmp_path):
             {"url": server.url, "apikey": server.apikey, "secretkey": server.secretkey},
             make_current=True,
         )
+        yield server
+
+
+@pytest.fixture
+def tls_sim(tmp_path):
+    cert, key = _certificate(tmp_path, "sim", "IP:127.0.0.1")
+    with _https_simulator(cert, key) as server:
         yield server, cert
 
 
@@ -374,3 +386,121 @@ def test_a_redirect_is_not_followed_but_named(sscli, status, location, shown):
     )
     assert "Api-Key-1" not in result.err and "pw@" not in result.err
     assert len(server.received) == 1
+
+
+def test_a_certificate_for_another_host_says_so(sscli, tmp_path):
+    cert, key = _certificate(tmp_path, "elsewhere", "DNS:elsewhere.example")
+    with _https_simulator(cert, key) as server:
+        config.set_value("cafile", str(cert))  # trusted, but not for 127.0.0.1
+        result = sscli("listZones")
+    assert result.code == ExitCode.NETWORK
+    assert one_line(result, server) == (
+        f"Error: cannot reach {server.url}: its TLS certificate is for another "
+        "host name (use the name the certificate gives in the url)"
+    )
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_the_environments_ca_bundle_is_trusted(
+    sscli, tls_sim, tmp_path, monkeypatch, variable
+):
+    server, cert = tls_sim
+    for name in client_module.CA_BUNDLE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, str(cert))
+    trusted = sscli("listZones", "-o", "json")
+    assert trusted.code == 0, trusted.err
+    assert json.loads(trusted.out)["count"] == 2
+
+    other, _ = _certificate(tmp_path, "other", "IP:127.0.0.1")
+    config.set_value("cafile", str(other))  # the profile's own cafile wins
+    refused = sscli("listZones")
+    assert refused.code == ExitCode.NETWORK
+    assert "its TLS certificate is not trusted" in one_line(refused, server)
+
+
+def _cut_short(chunked: bool):
+    """An answer whose connection closes partway through its body."""
+    start = b'{"listzonesresponse":{"count":2,"zone":['
+    if chunked:
+        head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+        body = b"%x\r\n%s\r\n" % (len(start), start)
+    else:
+        head = b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n"
+        body = start
+    return lambda request: head + b"Content-Type: application/json\r\n\r\n" + body
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["length", "chunked"])
+def test_an_answer_cut_off_midway_is_said_plainly(sscli, fast_retries, chunked):
+    with LocalServer(_cut_short(chunked)) as server:
+        config.save_profile(
+            "cut",
+            {"url": server.url, "apikey": "k", "secretkey": "s"},
+            make_current=True,
+        )
+        listed = sscli("listZones")
+        deployed = sscli(
+            "deployVirtualMachine", "zoneid=z", "templateid=t", "serviceofferingid=o"
+        )
+    assert listed.code == deployed.code == ExitCode.NETWORK
+    cut = (
+        f"Error: cannot reach {server.url}: "
+        "the connection closed before the whole answer had arrived"
+    )
+    assert one_line(listed) == cut
+    assert one_line(deployed).startswith(
+        cut + "; deployVirtualMachine may have reached"
+    )
+    assert len(server.received) == 1 + client_module.RETRIES + 1  # lists retried
+
+
+def test_json_nested_too_deeply_is_a_bad_answer(sscli, sim):
+    depth = 100_000
+    sim.fail_status = 200
+    sim.fail_body = '{"listzonesresponse":{"a":' + "[" * depth + "]" * depth + "}}"
+    result = sscli("listZones")
+    assert result.code == ExitCode.BAD_RESPONSE
+    assert one_line(result, sim) == (
+        f"Error: {sim.url} answered HTTP 200 with JSON nested too deeply to read; "
+        "no CloudStack answer is"
+    )
+
+
+@pytest.fixture
+def full_backlog():
+    """A port whose listen queue is full: a connection attempt gets no answer."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        waiting = []
+        for _ in range(4):
+            queued = socket.socket()
+            queued.setblocking(False)
+            queued.connect_ex(("127.0.0.1", port))
+            waiting.append(queued)
+        try:
+            yield f"http://127.0.0.1:{port}/client/api"
+        finally:
+            for queued in waiting:
+                queued.close()
+
+
+def test_a_connect_timeout_is_retried_for_a_list(
+    sscli, fast_retries, monkeypatch, full_backlog
+):
+    monkeypatch.setattr(client_module, "CONNECT_TIMEOUT", 0.2)
+    config.save_profile(
+        "slow",
+        {"url": full_backlog, "apikey": "k", "secretkey": "SECRET"},
+        make_current=True,
+    )
+    result = sscli("--debug", "listZones")
+    assert result.code == ExitCode.NETWORK
+    lines = result.err.strip().splitlines()
+    assert lines[-1] == f"Error: cannot reach {full_backlog}: no connection within 0.2s"
+    retries = [line for line in lines if line.startswith("! no connection within")]
+    assert len(retries) == client_module.RETRIES
+    quiet = sscli("listZones")
+    assert one_line(quiet) == lines[-1]
