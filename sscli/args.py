@@ -90,7 +90,9 @@ def _read_value(name: str, value: str) -> str:
         return value
     path = Path(value[1:]).expanduser()
     try:
-        return path.read_text(encoding="utf-8")
+        # Bytes, then UTF-8: read_text would turn CRLF into LF, and a
+        # certificate or a script must reach the server exactly as saved.
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise UsageError(f"{name}=@{value[1:]}: no such file") from None
     except UnicodeDecodeError:

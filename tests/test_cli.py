@@ -209,3 +209,12 @@ def test_names_sscli_sends_itself_are_refused_before_sending(sscli, sim_profile,
     assert result.err.startswith(f"Error: {name}= is sent by sscli itself")
     assert len(result.err.splitlines()) == 1
     assert sim_profile.requests == []
+
+
+def test_a_file_value_is_sent_byte_for_byte(sscli, sim_profile, tmp_path):
+    text = "line one\r\nline two\rthree\n café ☃\r\n"
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(text.encode("utf-8"))
+    result = sscli("listZones", f"keyword=@{path}", "-o", "json")
+    assert result.code == 0, result.err
+    assert sim_profile.requests[-1].params["keyword"] == text
