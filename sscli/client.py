@@ -34,6 +34,7 @@ from sscli.session import LoginSession
 
 CONNECT_TIMEOUT = 10  # seconds to open a connection
 READ_TIMEOUT = 300  # seconds to wait for an answer; the profile timeout caps it
+DEFAULT_ALGORITHM = "HmacSHA1"  # what every CloudStack server verifies
 MAX_GET_URL = 4096  # longer requests go as a form POST
 # Never in a URL, where logs would keep them: userdata and every secret-named
 # parameter but sscli's own credentials, which a signed GET carries by design.
@@ -116,13 +117,27 @@ class Client:
         try:
             return self._call(command, params)
         except APIError as err:
+            if err.errorcode != 401:
+                raise
+            if self.uses_keys:
+                raise self._explained(err) from None
             # A refused login is never answered with another: accounts lock
             # after a few failures.
-            if err.errorcode != 401 or self.uses_keys or err.command == "login":
+            if err.command == "login":
                 raise
             # The cached session expired on the server: log in again, once.
             self._log_in_again()
             return self._call(command, params)
+
+    def _explained(self, err: APIError) -> APIError:
+        """A 401 for a profile that signs unlike the default says how to switch."""
+        algorithm = self.profile.signaturealgorithm
+        if algorithm.lower() == DEFAULT_ALGORITHM.lower():
+            return err
+        return err.add_hint(
+            f"the profile signs with {algorithm}; if the server accepts only "
+            f"{DEFAULT_ALGORITHM}: sscli set signaturealgorithm {DEFAULT_ALGORITHM}"
+        )
 
     def _call(self, command: str, params: dict[str, str]) -> dict:
         retriable = self.retry_writes or is_read_only(command, self.is_async(command))

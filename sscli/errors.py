@@ -6,6 +6,7 @@ The exit codes are named here and nowhere else; the README lists them.
 from __future__ import annotations
 
 import enum
+from typing import TypeVar
 
 HTTP_ERROR = 400  # statuses from here on are errors of their own
 
@@ -24,6 +25,9 @@ class ExitCode(enum.IntEnum):
     INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
+Hinted = TypeVar("Hinted", bound="SscliError")
+
+
 class SscliError(Exception):
     """Base of every error sscli reports as one line and an exit code."""
 
@@ -39,6 +43,12 @@ class SscliError(Exception):
     def line(self) -> str:
         """The one line the CLI prints on stderr."""
         return f"Error: {self.message}"
+
+    def add_hint(self: Hinted, hint: str) -> Hinted:
+        """Say one way to fix it, after what went wrong; returns self."""
+        self.message = f"{self.message}; {hint}"
+        self.args = (self.message,)
+        return self
 
 
 class UsageError(SscliError):

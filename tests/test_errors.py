@@ -504,3 +504,31 @@ def test_a_connect_timeout_is_retried_for_a_list(
     assert len(retries) == client_module.RETRIES
     quiet = sscli("listZones")
     assert one_line(quiet) == lines[-1]
+
+
+def test_hmacsha512_signs_calls_the_simulator_accepts(sscli, sim):
+    config.set_value("signaturealgorithm", "HmacSHA512")
+    result = sscli("listZones", "-o", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["count"] == 2
+
+
+def test_a_401_for_hmacsha512_says_how_to_switch(sscli):
+    with Simulator(vms=1, algorithms=("sha1",)) as server:
+        config.save_profile(
+            "sha1only",
+            {
+                "url": server.url,
+                "apikey": server.apikey,
+                "secretkey": server.secretkey,
+                "signaturealgorithm": "HmacSHA512",
+            },
+            make_current=True,
+        )
+        result = sscli("listZones")
+    assert result.code == ExitCode.AUTH
+    assert one_line(result, server) == (
+        "Error 401: unable to verify user credentials and/or request signature; "
+        "the profile signs with HmacSHA512; if the server accepts only HmacSHA1: "
+        "sscli set signaturealgorithm HmacSHA1"
+    )

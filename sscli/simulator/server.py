@@ -24,6 +24,9 @@ from .wire import Answer, parse_params
 
 HOST = "127.0.0.1"
 API_PATH = "/client/api"
+# HmacSHA1 always; HmacSHA512 too, as servers that offer it do. A test that
+# needs a SHA-1-only server passes algorithms=("sha1",).
+ACCEPTED_ALGORITHMS = ("sha1", "sha512")
 IDLE_CONNECTION_SECONDS = 30  # how long a kept-alive connection may sit unused
 POLL_SECONDS = 0.02  # how soon stop() is noticed; tests start and stop it often
 NOT_FOUND_PAGE = (
@@ -57,7 +60,7 @@ class Simulator:
         job_seconds: float = 0.5,
         seed: int = 1,
         password: str = "password",
-        algorithms: tuple[str, ...] = ("sha1",),
+        algorithms: tuple[str, ...] = ACCEPTED_ALGORITHMS,
         ssl_context=None,
     ):
         self.port = port
