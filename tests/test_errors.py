@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import socket
 import ssl
 import subprocess
+import sys
+import threading
 
 import pytest
 from _local_server import LocalServer, Received, answer
@@ -532,3 +535,60 @@ def test_a_401_for_hmacsha512_says_how_to_switch(sscli):
         "the profile signs with HmacSHA512; if the server accepts only HmacSHA1: "
         "sscli set signaturealgorithm HmacSHA1"
     )
+
+
+def test_an_api_not_allowed_432_exits_auth_in_one_line(sscli, sim):
+    text = "The given command does not exist or it is not available for the user"
+    sim.fail_status = 432
+    sim.fail_body = json.dumps(
+        {"listzonesresponse": {"uuidList": [], "errorcode": 432, "errortext": text}}
+    )
+    result = sscli("listZones")
+    assert result.code == ExitCode.AUTH
+    assert one_line(result, sim) == f"Error 432: {text}"
+
+
+def test_a_bug_in_sscli_is_one_line_and_exit_70(sscli, sim, monkeypatch):
+    from sscli.render import json_format
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError(f"a message quoting {sim.secretkey}")
+
+    monkeypatch.setattr(json_format, "write", broken)
+    result = sscli("listZones", "-o", "json")
+    assert result.code == ExitCode.INTERNAL
+    assert one_line(result, sim) == (
+        "Error: internal error (ZeroDivisionError); run with --debug for the traceback"
+    )
+    assert "Traceback" in sscli("listZones", "-o", "json", "--debug").err
+
+
+def test_ctrl_c_during_a_call_exits_130_in_one_line(tmp_path):
+    arrived, release = threading.Event(), threading.Event()
+
+    def hold(request: Received) -> bytes:
+        arrived.set()
+        release.wait(30)
+        return answer(200, b'{"listzonesresponse":{}}', "application/json")
+
+    with LocalServer(hold) as server:
+        config.save_profile(
+            "held",
+            {"url": server.url, "apikey": "k", "secretkey": "s"},
+            make_current=True,
+        )
+        call = subprocess.Popen(
+            [sys.executable, "-m", "sscli", "listZones"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert arrived.wait(30), "the call never reached the server"
+            call.send_signal(signal.SIGINT)
+            out, err = call.communicate(timeout=30)
+        finally:
+            release.set()
+            call.kill()
+    assert call.returncode == ExitCode.INTERRUPTED
+    assert err == "Interrupted.\n" and out == ""

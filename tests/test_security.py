@@ -89,37 +89,81 @@ def test_debug_success_masks_every_secret(sscli, key_profile):
     assert_no_secret(result, key_profile)
 
 
-@pytest.mark.parametrize("scenario", ["401", "431", "network", "timeout", "job"])
-def test_debug_failures_show_no_secret(sscli, key_profile, scenario):
-    sim = key_profile
-    args = ["--debug", "listZones"]
-    if scenario == "401":
+LEAK_SCENARIOS = [
+    "401",
+    "431",
+    "network",
+    "timeout",
+    "job",
+    "refused",
+    "tls",
+    "html",
+    "huge",
+    "corrupt-config",
+]
+
+
+def _break(scenario: str, sim, credentials: str, monkeypatch) -> list[str]:
+    """Set the failure up; return the words of the call that meets it."""
+    state = sim.state
+    words = ["listZones"]
+    if scenario == "401" and credentials == "keys":
         config.set_value("secretkey", "wrong-secret")
+    elif scenario == "401":
+        sim.sessions = type(sim.sessions)()  # the server forgot the session ...
+        config.set_value("password", "wrong-secret")  # ... and the login fails
     elif scenario == "431":
-        args = [
-            "--debug",
-            "listVirtualMachines",
-            "id=" + "0" * 8 + "-0000-0000-0000-" + "0" * 12,
-        ]
+        words = ["listVirtualMachines", "id=" + "0" * 8 + "-0000-0000-0000-" + "0" * 12]
     elif scenario == "network":
-        sim.drop_connections = 10
+        sim.drop_connections = 100
     elif scenario == "timeout":
-        sim.delay_seconds = 4
+        config.set_value("timeout", "1")
+        sim.delay_seconds = 3
     elif scenario == "job":
-        state = sim.state
-        args = [
-            "--debug",
+        words = [
             "deployVirtualMachine",
             "displayname=fail-now",
             f"zoneid={state.zones[0]['id']}",
             f"templateid={state.templates[0]['id']}",
             f"serviceofferingid={state.serviceofferings[0]['id']}",
         ]
-    result = sscli(*args)
-    assert result.code != 0
-    assert "Traceback" in result.err  # --debug keeps the traceback ...
-    assert_no_secret(result, sim)  # ... and still no secret
-    assert "wrong-secret" not in result.out + result.err
+    elif scenario == "refused":
+        sim.stop()
+    elif scenario == "tls":
+        config.set_value("url", sim.url.replace("http://", "https://"))
+    elif scenario == "html":
+        sim.fail_status, sim.fail_body = 502, "<html><body>Bad Gateway</body></html>"
+    elif scenario == "huge":
+        monkeypatch.setattr(client_module, "MAX_BODY_BYTES", 64)
+    elif scenario == "corrupt-config":
+        path = config.config_path()
+        path.write_text(path.read_text() + '\nbroken = "no end\n')
+    return words
+
+
+@pytest.mark.parametrize("scenario", LEAK_SCENARIOS)
+@pytest.mark.parametrize("credentials", ["keys", "password"])
+def test_failures_show_no_secret_with_or_without_debug(
+    sscli, sim, monkeypatch, credentials, scenario
+):
+    profile = {"url": sim.url, "timeout": 2}
+    if credentials == "keys":
+        profile.update(apikey=sim.apikey, secretkey=sim.secretkey)
+    else:
+        profile.update(username="admin", password="pass word&?")
+    config.save_profile("leak", profile, make_current=True)
+    if credentials == "password":
+        assert sscli("listZones").code == 0  # a session key and a cookie to leak
+    words = _break(scenario, sim, credentials, monkeypatch)
+
+    debugged = sscli("--debug", *words)
+    quiet = sscli(*words)
+    assert debugged.code == quiet.code != 0
+    assert "Traceback" in debugged.err  # --debug keeps the traceback ...
+    for result in (debugged, quiet):
+        assert_no_secret(result, sim)  # ... and still no secret
+        assert "wrong-secret" not in result.out + result.err
+    assert len(quiet.err.splitlines()) == 1, quiet.err
 
 
 def test_password_login_is_cached_and_masked(sscli, password_profile):
