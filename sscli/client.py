@@ -1,83 +1,49 @@
-"""The session with one management server: build, sign, send, decode, unwrap.
+"""The session with one management server: build, sign, send, retry.
 
 Knows nothing of click or rich. Every failure leaves as an sscli.errors exception
-whose message names the endpoint but never a key, a signature or a password.
+whose message names the endpoint but never a key, a signature or a password;
+answer.py turns an answer into its object or its error, network.py says why
+there was none.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import random
 import sys
 import threading
 import time
 from collections.abc import Callable
-from decimal import Decimal
-from typing import NamedTuple
-from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from sscli import redact, signing
 from sscli import session as session_cache
+from sscli.answer import Origin, Reply, shown_url, unwrap
 from sscli.config import Profile
-from sscli.errors import (
-    HTTP_ERROR,
-    APIError,
-    BadResponseError,
-    ConfigError,
-    NetworkError,
-)
+from sscli.errors import APIError, BadResponseError, ConfigError, NetworkError
+from sscli.network import maybe_done, network_error
 from sscli.session import LoginSession
 
 CONNECT_TIMEOUT = 10  # seconds to open a connection
 READ_TIMEOUT = 300  # seconds to wait for an answer; the profile timeout caps it
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # as requests reads
 DEFAULT_ALGORITHM = "HmacSHA1"  # what every CloudStack server verifies
 MAX_GET_URL = 4096  # longer requests go as a form POST
 # Never in a URL, where logs would keep them: userdata and every secret-named
 # parameter but sscli's own credentials, which a signed GET carries by design.
 POST_PARAMS = ("userdata",)
 CREDENTIAL_PARAMS = ("apikey", "signature", "sessionkey")
-REDIRECT_STATUSES = range(300, 400)
-RESPONSE_SUFFIX = "response"  # listzonesresponse, errorresponse, ...
-BODY_EXCERPT = 80  # characters of a body that is not CloudStack JSON, in its error
-EXCERPT_SOURCE = 2**16  # bytes searched for secrets before the excerpt is cut
 MAX_BODY_BYTES = 512 * 2**20  # one answer; a page of 500 VMs is about 1 MiB
 BODY_CHUNK = 2**20
 READ_ONLY_VERBS = ("list", "get", "query")  # repeated on failure; nothing else is
 # ... but for these, which create an upload record on every call.
 CREATING_GETS = ("getuploadparamsfor",)
 RETRY_STATUSES = (429, 502, 503, 504)  # the server or a proxy is busy or restarting
-CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # as requests reads
 RETRIES = 3
-DROPPED = "the server closed the connection without answering"
-CUT_OFF = "the connection closed before the whole answer had arrived"
 RETRY_BASE = 0.5  # seconds before the first retry, doubling, plus up to 50% jitter
 RETRY_CAP = 8.0
-
-
-class Reply(NamedTuple):
-    """One HTTP answer, its body read whole (and capped) by _read_body."""
-
-    status_code: int
-    headers: requests.structures.CaseInsensitiveDict
-    content: bytes
-
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8", errors="replace")
-
-
-class Origin(NamedTuple):
-    """Where an answer came from, and the secrets no message quoting it may show."""
-
-    endpoint: str
-    secrets: tuple[str, ...] = ()
-
-    def shown(self, text: str) -> str:
-        return redact.redact(text, self.secrets)
 
 
 class Client:
@@ -100,7 +66,7 @@ class Client:
         # From the catalog: an async API starts a job, whatever its verb.
         self.is_async = is_async or (lambda command: False)
         self.log = log or sys.stderr
-        self.endpoint = _endpoint(profile.url)
+        self.endpoint = shown_url(profile.url)
         self.uses_keys = bool(profile.apikey and profile.secretkey)
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "sscli"
@@ -143,13 +109,14 @@ class Client:
         retriable = self.retry_writes or is_read_only(command, self.is_async(command))
         for attempt in range(RETRIES + 1):
             last = attempt == RETRIES or not retriable
-            # Signed for each attempt: `expires` moves on with the clock.
-            sent = self._authenticate(params)
+            sent: dict[str, str] = {}
             try:
+                # Signed for each attempt: `expires` moves on with the clock.
+                sent = self._authenticate(params)  # may log in first
                 response = self._send(sent)
             except NetworkError as err:
-                if not retriable and err.sent:
-                    raise _maybe_done(err, command) from None
+                if sent and err.sent and not retriable:  # the call itself went out
+                    raise maybe_done(err, command) from None
                 if last or not err.transient:
                     raise
                 self._pause(attempt, err.reason)
@@ -254,12 +221,7 @@ class Client:
     # -- the answer ----------------------------------------------------------------
 
     def _answer(self, command: str, response: Reply, sent: dict[str, str]) -> dict:
-        origin = Origin(self.endpoint, self._secrets(sent))
-        if response.status_code in REDIRECT_STATUSES:
-            raise _redirected(response, self.profile.url, origin)
-        inner = _decode(response, origin)
-        _check_error(command, response.status_code, inner, origin)
-        return inner
+        return unwrap(command, response, Origin(self.endpoint, self._secrets(sent)))
 
     def _secrets(self, sent: dict[str, str]) -> tuple[str, ...]:
         """Every secret this request holds, for hiding wherever the answer echoes it."""
@@ -307,7 +269,7 @@ class Client:
                 _read_body(streamed, self.endpoint),
             )
         except requests.exceptions.RequestException as err:
-            raise _network_error(err, self.endpoint, self.timeout) from None
+            raise network_error(err, self.endpoint, self.timeout) from None
         if self.debug:
             method = prepared.method or ""
             self._trace(method, params, response, time.monotonic() - started)
@@ -393,80 +355,6 @@ def _skip_tls_checks(session, profile_name: str, log) -> None:
     )
 
 
-def _endpoint(url: str) -> str:
-    """The URL without query or credentials, safe to show."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
-
-
-def _network_error(err: Exception, endpoint: str, timeout) -> NetworkError:
-    """One line naming the endpoint; transient when repeating it may help."""
-    exceptions = requests.exceptions
-    transient = sent = False
-    if isinstance(err, exceptions.SSLError):
-        reason = _tls_reason(err)
-    elif isinstance(err, exceptions.ConnectTimeout):
-        # Nothing was sent: as safe to try again as a refused connection.
-        reason, transient = f"no connection within {timeout[0]}s", True
-    elif isinstance(err, exceptions.ChunkedEncodingError):
-        reason, transient, sent = CUT_OFF, True, True
-    elif isinstance(err, exceptions.ReadTimeout):
-        reason, sent = f"no answer within {timeout[1]}s", True
-    elif isinstance(err, exceptions.ConnectionError):
-        reason = _connection_reason(err)
-        transient = reason != "unknown host"
-        sent = reason == DROPPED
-    else:
-        reason = type(err).__name__
-    return NetworkError(f"cannot reach {endpoint}: {reason}", reason, transient, sent)
-
-
-def _maybe_done(err: NetworkError, command: str) -> NetworkError:
-    """A call that changes state and got no answer may have been carried out."""
-    return NetworkError(
-        f"{err.message}; {command} may have reached the server, "
-        "so check (e.g. with a list call) before repeating it",
-        err.reason,
-        err.transient,
-        err.sent,
-    )
-
-
-def _tls_reason(err: Exception) -> str:
-    text = str(err)
-    if "Hostname mismatch" in text or "IP address mismatch" in text:
-        return (
-            "its TLS certificate is for another host name "
-            "(use the name the certificate gives in the url)"
-        )
-    if "CERTIFICATE_VERIFY_FAILED" in text:
-        return (
-            "its TLS certificate is not trusted "
-            "(set cafile to its CA bundle, or verifycert false to skip the check)"
-        )
-    return "the TLS handshake failed (is the URL's scheme right?)"
-
-
-def _connection_reason(err: Exception) -> str:
-    text = str(err)
-    if (
-        "Name or service not known" in text
-        or "nodename nor servname" in text
-        or (
-            "getaddrinfo failed" in text
-            or "Temporary failure in name resolution" in text
-        )
-    ):
-        return "unknown host"
-    if "Connection refused" in text:
-        return "connection refused"
-    if "RemoteDisconnected" in text or "Connection aborted" in text:
-        return DROPPED
-    return "connection failed"
-
-
 def _read_body(response: requests.Response, endpoint: str) -> bytes:
     """The whole body, or a clear error past MAX_BODY_BYTES (never a MemoryError)."""
     declared = response.headers.get("Content-Length", "")
@@ -488,80 +376,3 @@ def _too_big(endpoint: str, size: int) -> BadResponseError:
         f"{endpoint} sent an answer of over {size / 2**20:.1f} MiB, more than sscli "
         f"reads ({MAX_BODY_BYTES // 2**20} MiB); ask for less, e.g. with pagesize="
     )
-
-
-def _redirected(response: Reply, url: str, origin: Origin) -> BadResponseError:
-    location = response.headers.get("Location")
-    if not location:
-        target = "nowhere (no Location)"
-    else:
-        # Without its query, which may repeat the signed request.
-        target = origin.shown(_endpoint(urljoin(url, location)))
-    return BadResponseError(
-        f"{origin.endpoint} answered HTTP {response.status_code} redirecting to "
-        f"{target}; sscli does not follow redirects: if that is the API, "
-        f"set the url to it (sscli set url URL)"
-    )
-
-
-def _decode(response: Reply, origin: Origin) -> dict:
-    """The one object inside `{"<command>response": {...}}` or `errorresponse`."""
-    try:
-        body = json.loads(response.content, parse_float=Decimal)
-    except ValueError:
-        body = None
-    except RecursionError:
-        raise BadResponseError(
-            f"{origin.endpoint} answered HTTP {response.status_code} with JSON "
-            "nested too deeply to read; no CloudStack answer is"
-        ) from None
-    inner = _answer_object(body)
-    if inner is None:
-        kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-        raise BadResponseError(
-            f"{origin.endpoint} answered HTTP {response.status_code} with {kind}, "
-            f"not CloudStack JSON: {_excerpt(response.content, origin)}"
-        )
-    return inner
-
-
-def _answer_object(body) -> dict | None:
-    """CloudStack wraps every answer in one object named <command>response (or
-    a name of its own, e.g. postuploadtemplateresponse); anything else is not
-    from CloudStack, even when it is JSON."""
-    if not isinstance(body, dict) or len(body) != 1:
-        return None
-    ((key, inner),) = body.items()
-    if not key.endswith(RESPONSE_SUFFIX) or not isinstance(inner, dict):
-        return None
-    return inner
-
-
-def _excerpt(content: bytes, origin: Origin) -> str:
-    text = content[:EXCERPT_SOURCE].decode("utf-8", errors="replace")
-    # Hidden before the cut, so that no secret is left half shown.
-    flat = " ".join(origin.shown(text).split())
-    if not flat:
-        return "(empty body)"
-    return flat[:BODY_EXCERPT] + ("…" if len(flat) > BODY_EXCERPT else "")
-
-
-def _check_error(command: str, status: int, inner: dict, origin: Origin) -> None:
-    """Raise the server's error when the answer is one."""
-    if "errorcode" in inner or "errortext" in inner:
-        raise APIError(
-            command,
-            _as_int(inner.get("errorcode")),
-            origin.shown(str(inner.get("errortext", ""))),
-            _as_int(inner.get("cserrorcode")),
-            status,
-        )
-    if status >= HTTP_ERROR:
-        raise APIError(command, status, f"HTTP {status} without an error text")
-
-
-def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 import pytest
 from _local_server import LocalServer, Received, answer
 
+from sscli import answer as answer_module
 from sscli import client as client_module
 from sscli import config, session
 from sscli.errors import ExitCode
@@ -421,7 +422,7 @@ ECHO_PROFILES = {
 def test_an_echoed_request_shows_no_secret(
     sscli, monkeypatch, kind, credentials, words
 ):
-    monkeypatch.setattr(client_module, "BODY_EXCERPT", 10**6)  # the whole echo
+    monkeypatch.setattr(answer_module, "BODY_EXCERPT", 10**6)  # the whole echo
     with LocalServer(_echo(kind)) as server:
         config.save_profile(
             "echo", {"url": server.url, **ECHO_PROFILES[credentials]}, make_current=True
