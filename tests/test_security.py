@@ -544,3 +544,28 @@ def test_a_deploy_whose_answer_is_lost_is_done_once_and_said_so(sscli, key_profi
         "answering; deployVirtualMachine may have reached the server, so check "
         "(e.g. with a list call) before repeating it"
     )
+
+
+def test_a_dropped_login_is_retried_for_a_list_and_not_called_maybe_done(
+    sscli, password_profile
+):
+    sim = password_profile
+    sim.drop_connections = 1  # the login's connection
+    listed = sscli("listZones", "-o", "json")
+    assert listed.code == 0, listed.err
+    state = sim.state
+    session.forget("pw")
+    sim.drop_connections = 1
+    deployed = sscli(
+        "deployVirtualMachine",
+        f"zoneid={state.zones[0]['id']}",
+        f"templateid={state.templates[0]['id']}",
+        f"serviceofferingid={state.serviceofferings[0]['id']}",
+    )
+    assert deployed.code == ExitCode.NETWORK
+    assert deployed.err == (
+        f"Error: cannot reach {sim.url}: "
+        "the server closed the connection without answering\n"
+    )
+    commands = [r.params.get("command") for r in sim.requests]
+    assert "deployVirtualMachine" not in commands
