@@ -2,7 +2,8 @@
 
 `key=value` only; the value may hold `=`, spaces, quotes and any Unicode.
 `key=@path` reads the value from a file (`key=@@x` is the literal `@x`).
-`filter=` and `exclude=` choose output fields and are never sent.
+`filter=` and `exclude=` choose output fields and are never sent; the names
+sscli sends itself (command=, apikey=, signature=, ...) are refused.
 """
 
 from __future__ import annotations
@@ -19,6 +20,17 @@ PARAM_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-\[\]]*$")
 # The server refuses control characters; newlines stay for certificates and keys.
 CONTROL_CHARS = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
 SELECTION_KEYS = ("filter", "exclude")
+# sscli sends these on every call; a user's copy would replace the API called
+# (command=deleteZone after listZones) or break the signature.
+RESERVED_KEYS = (
+    "command",
+    "apikey",
+    "signature",
+    "signatureversion",
+    "expires",
+    "sessionkey",
+    "response",
+)
 
 
 @dataclass
@@ -40,6 +52,8 @@ def parse_words(words: list[str]) -> CallArgs:
                 _field_list(value),
             )
             continue
+        if lowered in RESERVED_KEYS:
+            raise UsageError(_reserved_message(name))
         if name in parsed.params:
             raise UsageError(f"parameter {name!r} given twice; keep one")
         parsed.params[name] = _check_value(name, _read_value(name, value))
@@ -59,6 +73,16 @@ def _split(word: str) -> tuple[str, str]:
     return name, value
 
 
+def _reserved_message(name: str) -> str:
+    if name.lower() == "command":
+        how = "name the API as the first word instead (sscli listZones ...)"
+    elif name.lower() == "response":
+        how = "choose the output format with -o instead"
+    else:
+        how = "it comes from the profile's keys or login"
+    return f"{name}= is sent by sscli itself and cannot be given; {how}"
+
+
 def _read_value(name: str, value: str) -> str:
     if value.startswith("@@"):
         return value[1:]
@@ -66,7 +90,9 @@ def _read_value(name: str, value: str) -> str:
         return value
     path = Path(value[1:]).expanduser()
     try:
-        return path.read_text(encoding="utf-8")
+        # Bytes, then UTF-8: read_text would turn CRLF into LF, and a
+        # certificate or a script must reach the server exactly as saved.
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise UsageError(f"{name}=@{value[1:]}: no such file") from None
     except UnicodeDecodeError:

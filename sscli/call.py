@@ -63,7 +63,7 @@ def run_call(words: list[str], options: RunOptions) -> None:
     for warning in catalog.check(command, args.params):
         print(f"Warning: {warning}", file=sys.stderr)
 
-    client = make_client(profile, options)
+    client = make_client(profile, options, catalog)
     response = send(client, command, args.params, options, catalog.params(command))
     if wants_wait(options, profile):
         response = finish_job(client, response, profile.timeout)
@@ -87,7 +87,9 @@ def reuse_clients():
             client.session.close()
 
 
-def make_client(profile: config.Profile, options: RunOptions):
+def make_client(profile: config.Profile, options: RunOptions, catalog=None):
+    """The catalog, when given, tells the client which APIs start a job, so that
+    it never repeats one (retries are for calls that change nothing)."""
     from sscli.client import Client
 
     def build():
@@ -99,12 +101,25 @@ def make_client(profile: config.Profile, options: RunOptions):
         )
 
     if _shared_clients is None:
-        return build()
-    # Every setting is in the key: `set secretkey` in the shell gets a new Client.
-    key = (astuple(profile), options.debug, options.post, options.retry)
-    if key not in _shared_clients:
-        _shared_clients[key] = build()
-    return _shared_clients[key]
+        client = build()
+    else:
+        # Every setting is in the key: `set secretkey` in the shell gets a new one.
+        key = (astuple(profile), options.debug, options.post, options.retry)
+        if key not in _shared_clients:
+            _shared_clients[key] = build()
+        client = _shared_clients[key]
+    if catalog is not None:
+        # Set on every call: a shared client may have been built by `sscli wait`.
+        client.is_async = _async_check(catalog)
+    return client
+
+
+def _async_check(catalog):
+    def is_async(command: str) -> bool:
+        known = catalog.canonical(command)
+        return known is not None and catalog.is_async(known)
+
+    return is_async
 
 
 def send(

@@ -1,54 +1,49 @@
-"""The session with one management server: build, sign, send, decode, unwrap.
+"""The session with one management server: build, sign, send, retry.
 
 Knows nothing of click or rich. Every failure leaves as an sscli.errors exception
-whose message names the endpoint but never a key, a signature or a password.
+whose message names the endpoint but never a key, a signature or a password;
+answer.py turns an answer into its object or its error, network.py says why
+there was none.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import os
 import random
 import sys
 import threading
 import time
-from decimal import Decimal
-from typing import NamedTuple
-from urllib.parse import urlsplit
+from collections.abc import Callable
 
 import requests
 
+from sscli import redact, signing
 from sscli import session as session_cache
-from sscli import signing
+from sscli.answer import Origin, Reply, shown_url, unwrap
 from sscli.config import Profile
 from sscli.errors import APIError, BadResponseError, ConfigError, NetworkError
+from sscli.network import maybe_done, network_error
 from sscli.session import LoginSession
 
 CONNECT_TIMEOUT = 10  # seconds to open a connection
 READ_TIMEOUT = 300  # seconds to wait for an answer; the profile timeout caps it
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # as requests reads
+DEFAULT_ALGORITHM = "HmacSHA1"  # what every CloudStack server verifies
 MAX_GET_URL = 4096  # longer requests go as a form POST
-POST_PARAMS = ("userdata", "password")  # never in a URL, where logs would keep them
-MASKED_PARAMS = ("apikey", "signature", "secretkey", "sessionkey", "password")
-BODY_EXCERPT = 80
+# Never in a URL, where logs would keep them: userdata and every secret-named
+# parameter but sscli's own credentials, which a signed GET carries by design.
+POST_PARAMS = ("userdata",)
+CREDENTIAL_PARAMS = ("apikey", "signature", "sessionkey")
 MAX_BODY_BYTES = 512 * 2**20  # one answer; a page of 500 VMs is about 1 MiB
 BODY_CHUNK = 2**20
 READ_ONLY_VERBS = ("list", "get", "query")  # repeated on failure; nothing else is
+# ... but for these, which create an upload record on every call.
+CREATING_GETS = ("getuploadparamsfor",)
 RETRY_STATUSES = (429, 502, 503, 504)  # the server or a proxy is busy or restarting
 RETRIES = 3
 RETRY_BASE = 0.5  # seconds before the first retry, doubling, plus up to 50% jitter
 RETRY_CAP = 8.0
-
-
-class Reply(NamedTuple):
-    """One HTTP answer, its body read whole (and capped) by _read_body."""
-
-    status_code: int
-    headers: requests.structures.CaseInsensitiveDict
-    content: bytes
-
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8", errors="replace")
 
 
 class Client:
@@ -61,18 +56,21 @@ class Client:
         post: bool = False,
         log=None,
         retry_writes: bool = False,
+        is_async: Callable[[str], bool] | None = None,
     ):
         _check_credentials(profile)
         self.profile = profile
         self.debug = debug
         self.force_post = post
         self.retry_writes = retry_writes
+        # From the catalog: an async API starts a job, whatever its verb.
+        self.is_async = is_async or (lambda command: False)
         self.log = log or sys.stderr
-        self.endpoint = _endpoint(profile.url)
+        self.endpoint = shown_url(profile.url)
         self.uses_keys = bool(profile.apikey and profile.secretkey)
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "sscli"
-        self.session.verify = profile.cafile or profile.verifycert
+        self.session.verify = _trusted_cas(profile)
         if not profile.verifycert and profile.url.lower().startswith("https:"):
             _skip_tls_checks(self.session, profile.name, self.log)
         self.timeout = (CONNECT_TIMEOUT, min(READ_TIMEOUT, profile.timeout))
@@ -85,20 +83,40 @@ class Client:
         try:
             return self._call(command, params)
         except APIError as err:
-            if err.errorcode != 401 or self.uses_keys:
+            if err.errorcode != 401:
+                raise
+            if self.uses_keys:
+                raise self._explained(err) from None
+            # A refused login is never answered with another: accounts lock
+            # after a few failures.
+            if err.command == "login":
                 raise
             # The cached session expired on the server: log in again, once.
             self._log_in_again()
             return self._call(command, params)
 
+    def _explained(self, err: APIError) -> APIError:
+        """A 401 for a profile that signs unlike the default says how to switch."""
+        algorithm = self.profile.signaturealgorithm
+        if algorithm.lower() == DEFAULT_ALGORITHM.lower():
+            return err
+        return err.add_hint(
+            f"the profile signs with {algorithm}; if the server accepts only "
+            f"{DEFAULT_ALGORITHM}: sscli set signaturealgorithm {DEFAULT_ALGORITHM}"
+        )
+
     def _call(self, command: str, params: dict[str, str]) -> dict:
-        retriable = self.retry_writes or is_read_only(command)
+        retriable = self.retry_writes or is_read_only(command, self.is_async(command))
         for attempt in range(RETRIES + 1):
             last = attempt == RETRIES or not retriable
+            sent: dict[str, str] = {}
             try:
                 # Signed for each attempt: `expires` moves on with the clock.
-                response = self._send(self._authenticate(params))
+                sent = self._authenticate(params)  # may log in first
+                response = self._send(sent)
             except NetworkError as err:
+                if sent and err.sent and not retriable:  # the call itself went out
+                    raise maybe_done(err, command) from None
                 if last or not err.transient:
                     raise
                 self._pause(attempt, err.reason)
@@ -110,8 +128,7 @@ class Client:
                     response.headers.get("Retry-After"),
                 )
                 continue
-            body = _decode(response, self.endpoint)
-            return unwrap(command, response.status_code, body)
+            return self._answer(command, response, sent)
         raise AssertionError("the last attempt returns or raises")  # pragma: no cover
 
     def _pause(self, attempt: int, reason: str, retry_after: str | None = None) -> None:
@@ -170,7 +187,7 @@ class Client:
             params["domain"] = self.profile.domain
         self.session.cookies.clear()
         response = self._send(params)
-        answer = unwrap("login", response.status_code, _decode(response, self.endpoint))
+        answer = self._answer("login", response, params)
         login = session_cache.from_login(
             self.profile.url,
             self.profile.username,
@@ -181,13 +198,41 @@ class Client:
         return login
 
     def log_out(self) -> bool:
-        """End the server's session; False when there was none to end."""
-        if self.uses_keys or not session_cache.load(self.profile.name):
+        """End the server's session; False when there was none to end.
+
+        The local session is forgotten in any case, even when the server cannot
+        be told (then its error follows); a session the server already ended
+        (401) is fine. Never logs in only to log out.
+        """
+        cached = None if self.uses_keys else session_cache.load(self.profile.name)
+        if cached is None:
             return session_cache.forget(self.profile.name)
-        with contextlib.suppress(APIError):
-            self.request("logout", {})
-        session_cache.forget(self.profile.name)
+        try:
+            if cached.valid_for(self.profile.url, self.profile.username):
+                self._use(cached)
+                with contextlib.suppress(APIError):
+                    self._call("logout", {"command": "logout", "response": "json"})
+        finally:
+            session_cache.forget(self.profile.name)
+            self._login = None
+            self.session.cookies.clear()
         return True
+
+    # -- the answer ----------------------------------------------------------------
+
+    def _answer(self, command: str, response: Reply, sent: dict[str, str]) -> dict:
+        return unwrap(command, response, Origin(self.endpoint, self._secrets(sent)))
+
+    def _secrets(self, sent: dict[str, str]) -> tuple[str, ...]:
+        """Every secret this request holds, for hiding wherever the answer echoes it."""
+        profile = self.profile
+        return (
+            *redact.secret_values(sent),
+            profile.apikey,
+            profile.secretkey,
+            profile.password,
+            *self.session.cookies.values(),
+        )
 
     # -- the wire ------------------------------------------------------------------
 
@@ -195,7 +240,7 @@ class Client:
         query = signing.urlencode(params)
         use_post = (
             self.force_post
-            or any(name.lower() in POST_PARAMS for name in params)
+            or _holds_secrets(params)
             or len(self.profile.url) + 1 + len(query) > MAX_GET_URL
         )
         request = requests.Request(
@@ -213,14 +258,18 @@ class Client:
         started = time.monotonic()
         try:
             # Streamed, so that _read_body can refuse a gigantic answer midway.
-            streamed = self.session.send(prepared, timeout=self.timeout, stream=True)
+            # Never followed: the signed request and the session cookie, which
+            # names no domain, would go to whatever host the Location names.
+            streamed = self.session.send(
+                prepared, timeout=self.timeout, stream=True, allow_redirects=False
+            )
             response = Reply(
                 streamed.status_code,
                 streamed.headers,
                 _read_body(streamed, self.endpoint),
             )
         except requests.exceptions.RequestException as err:
-            raise _network_error(err, self.endpoint, self.timeout) from None
+            raise network_error(err, self.endpoint, self.timeout) from None
         if self.debug:
             method = prepared.method or ""
             self._trace(method, params, response, time.monotonic() - started)
@@ -229,10 +278,7 @@ class Client:
     def _trace(
         self, method: str, params: dict, response: Reply, seconds: float
     ) -> None:
-        shown = {
-            name: "***" if name.lower() in MASKED_PARAMS else value
-            for name, value in params.items()
-        }
+        shown = redact.masked(params)
         # One write, so that pages fetched side by side do not interleave lines.
         self.log.write(
             f"> {method} {self.endpoint} {shown}\n"
@@ -241,9 +287,24 @@ class Client:
         )
 
 
-def is_read_only(command: str) -> bool:
-    """Safe to repeat: lists, gets and queries change nothing on the server."""
-    return command.lower().startswith(READ_ONLY_VERBS)
+def _holds_secrets(params: dict[str, str]) -> bool:
+    """True when a parameter must travel in a POST body rather than the URL."""
+    return any(
+        name.lower() in POST_PARAMS
+        or (redact.is_secret_name(name) and name.lower() not in CREDENTIAL_PARAMS)
+        for name in params
+    )
+
+
+def is_read_only(command: str, is_async: bool = False) -> bool:
+    """Safe to repeat: a list, get or query that neither starts a job (as the
+    async getDiagnosticsData does) nor creates a record."""
+    lowered = command.lower()
+    return (
+        lowered.startswith(READ_ONLY_VERBS)
+        and not is_async
+        and not lowered.startswith(CREATING_GETS)
+    )
 
 
 def _check_credentials(profile: Profile) -> None:
@@ -268,6 +329,19 @@ def _check_credentials(profile: Profile) -> None:
         )
 
 
+def _trusted_cas(profile: Profile) -> str | bool:
+    """The profile's cafile, else the bundle the environment names, as requests
+    would (Session.send alone skips that step), else the system's."""
+    if not profile.verifycert:
+        return False
+    if profile.cafile:
+        return profile.cafile
+    for variable in CA_BUNDLE_VARIABLES:
+        if os.environ.get(variable):
+            return os.environ[variable]
+    return True
+
+
 def _skip_tls_checks(session, profile_name: str, log) -> None:
     """verifycert=false: no chain and no hostname check, said once on stderr."""
     import urllib3
@@ -279,59 +353,6 @@ def _skip_tls_checks(session, profile_name: str, log) -> None:
         "(verifycert is false)",
         file=log,
     )
-
-
-def _endpoint(url: str) -> str:
-    """The URL without query or credentials, safe to show."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
-
-
-def _network_error(err: Exception, endpoint: str, timeout) -> NetworkError:
-    """One line naming the endpoint; transient when repeating it may help."""
-    exceptions = requests.exceptions
-    transient = False
-    if isinstance(err, exceptions.SSLError):
-        reason = _tls_reason(err)
-    elif isinstance(err, exceptions.ConnectTimeout):
-        reason = f"no connection within {timeout[0]}s"
-    elif isinstance(err, exceptions.ReadTimeout):
-        reason = f"no answer within {timeout[1]}s"
-    elif isinstance(err, exceptions.ConnectionError):
-        reason = _connection_reason(err)
-        transient = reason != "unknown host"
-    else:
-        reason = type(err).__name__
-    return NetworkError(f"cannot reach {endpoint}: {reason}", reason, transient)
-
-
-def _tls_reason(err: Exception) -> str:
-    if "CERTIFICATE_VERIFY_FAILED" in str(err):
-        return (
-            "its TLS certificate is not trusted "
-            "(set cafile to its CA bundle, or verifycert false to skip the check)"
-        )
-    return "the TLS handshake failed (is the URL's scheme right?)"
-
-
-def _connection_reason(err: Exception) -> str:
-    text = str(err)
-    if (
-        "Name or service not known" in text
-        or "nodename nor servname" in text
-        or (
-            "getaddrinfo failed" in text
-            or "Temporary failure in name resolution" in text
-        )
-    ):
-        return "unknown host"
-    if "Connection refused" in text:
-        return "connection refused"
-    if "RemoteDisconnected" in text or "Connection aborted" in text:
-        return "the server closed the connection without answering"
-    return "connection failed"
 
 
 def _read_body(response: requests.Response, endpoint: str) -> bytes:
@@ -355,51 +376,3 @@ def _too_big(endpoint: str, size: int) -> BadResponseError:
         f"{endpoint} sent an answer of over {size / 2**20:.1f} MiB, more than sscli "
         f"reads ({MAX_BODY_BYTES // 2**20} MiB); ask for less, e.g. with pagesize="
     )
-
-
-def _decode(response: Reply, endpoint: str) -> dict:
-    try:
-        body = json.loads(response.content, parse_float=Decimal)
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-        raise BadResponseError(
-            f"{endpoint} answered HTTP {response.status_code} with {kind}, "
-            f"not CloudStack JSON: {_excerpt(response.text)}"
-        )
-    return body
-
-
-def _excerpt(text: str) -> str:
-    flat = " ".join(text.split())
-    if not flat:
-        return "(empty body)"
-    return flat[:BODY_EXCERPT] + ("…" if len(flat) > BODY_EXCERPT else "")
-
-
-def unwrap(command: str, status: int, body: dict) -> dict:
-    """Take the one `<command>response` (or `errorresponse`) object out of the body."""
-    inner = body
-    if len(body) == 1:
-        (key,) = body
-        if key.endswith("response") and isinstance(body[key], dict):
-            inner = body[key]
-    if "errorcode" in inner or "errortext" in inner:
-        raise APIError(
-            command,
-            _as_int(inner.get("errorcode")) or status,
-            str(inner.get("errortext", "")),
-            _as_int(inner.get("cserrorcode")),
-            status,
-        )
-    if status >= 400:
-        raise APIError(command, status, f"HTTP {status} without an error text")
-    return inner
-
-
-def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

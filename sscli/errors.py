@@ -6,6 +6,9 @@ The exit codes are named here and nowhere else; the README lists them.
 from __future__ import annotations
 
 import enum
+from typing import TypeVar
+
+HTTP_ERROR = 400  # statuses from here on are errors of their own
 
 
 class ExitCode(enum.IntEnum):
@@ -20,6 +23,9 @@ class ExitCode(enum.IntEnum):
     JOB_TIMEOUT = 8  # an async job was still running at the deadline
     INTERNAL = 70  # a bug in sscli (EX_SOFTWARE); --debug shows the traceback
     INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
+Hinted = TypeVar("Hinted", bound="SscliError")
 
 
 class SscliError(Exception):
@@ -38,6 +44,12 @@ class SscliError(Exception):
         """The one line the CLI prints on stderr."""
         return f"Error: {self.message}"
 
+    def add_hint(self: Hinted, hint: str) -> Hinted:
+        """Say one way to fix it, after what went wrong; returns self."""
+        self.message = f"{self.message}; {hint}"
+        self.args = (self.message,)
+        return self
+
 
 class UsageError(SscliError):
     exit_code = ExitCode.USAGE
@@ -50,10 +62,17 @@ class ConfigError(SscliError):
 class NetworkError(SscliError):
     exit_code = ExitCode.NETWORK
 
-    def __init__(self, message: str, reason: str = "", transient: bool = False):
+    def __init__(
+        self,
+        message: str,
+        reason: str = "",
+        transient: bool = False,
+        sent: bool = False,
+    ):
         super().__init__(message)
         self.reason = reason or message
         self.transient = transient  # refused or dropped: worth another try
+        self.sent = sent  # the request went out: the server may have acted on it
 
 
 class BadResponseError(SscliError):
@@ -71,6 +90,9 @@ class APIError(SscliError):
         cserrorcode: int | None = None,
         http_status: int | None = None,
     ):
+        # An error body under HTTP 200 has no code to show; an error status does.
+        if not errorcode and http_status and http_status >= HTTP_ERROR:
+            errorcode = http_status
         self.command = command
         self.errorcode = errorcode
         self.cserrorcode = cserrorcode
@@ -84,10 +106,17 @@ class APIError(SscliError):
         return self.message
 
     def _format(self) -> str:
-        code = self.errorcode if self.errorcode is not None else self.http_status
+        return f"Error{self._codes()}: {self._text()}"
+
+    def _codes(self) -> str:
+        if not self.errorcode:
+            return ""
         detail = f" ({self.cserrorcode})" if self.cserrorcode else ""
-        text = self.errortext or "no error text"
-        return f"Error {code}{detail}: {text}"
+        return f" {self.errorcode}{detail}"
+
+    def _text(self) -> str:
+        # The server's text may span lines; an error is one line on stderr.
+        return " ".join(self.errortext.split()) or "no error text"
 
 
 class JobFailedError(APIError):
@@ -101,6 +130,8 @@ class JobFailedError(APIError):
         self.exit_code = ExitCode.JOB_FAILED
 
     def _format(self) -> str:
+        if not self.errorcode:
+            return f"Job {self.jobid} failed: {self._text()}"
         return f"Job {self.jobid} failed: {super()._format()}"
 
 

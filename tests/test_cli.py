@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from urllib.parse import parse_qsl
 
 import pytest
 
 from sscli import __version__, config
+from sscli.errors import ExitCode
 from sscli.options import hoist_global_options
 
 
@@ -186,3 +188,97 @@ def test_help_lists_the_global_options_without_noise():
     )
     assert "--no-paginate" in helped.stdout and "--retry" in helped.stdout
     assert "[default:" not in helped.stdout
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "command=deleteZone",
+        "COMMAND=deleteZone",
+        "apikey=other",
+        "Signature=abc",
+        "signatureVersion=2",
+        "expires=2099-01-01T00:00:00+0000",
+        "sessionkey=abc",
+        "response=xml",
+    ],
+)
+def test_names_sscli_sends_itself_are_refused_before_sending(sscli, sim_profile, word):
+    result = sscli("listZones", word)
+    assert result.code == ExitCode.USAGE
+    name = word.split("=", 1)[0]
+    assert result.err.startswith(f"Error: {name}= is sent by sscli itself")
+    assert len(result.err.splitlines()) == 1
+    assert sim_profile.requests == []
+
+
+def test_a_file_value_is_sent_byte_for_byte(sscli, sim_profile, tmp_path):
+    text = "line one\r\nline two\rthree\n café ☃\r\n"
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(text.encode("utf-8"))
+    result = sscli("listZones", f"keyword=@{path}", "-o", "json")
+    assert result.code == 0, result.err
+    assert sim_profile.requests[-1].params["keyword"] == text
+
+
+def _sent_names(record) -> list[str]:
+    return [name for name, _ in parse_qsl(record.body, keep_blank_values=True)]
+
+
+@pytest.mark.parametrize(
+    ("api", "secret_word"),
+    [
+        (
+            "deployVirtualMachine",
+            "userdata=I2Nsb3VkLWNvbmZpZwpydW5jbWQ6IFtlY2hvLCBoaV0K",
+        ),
+        ("updateUser", "password=New Pass&word=1"),
+    ],
+)
+def test_userdata_and_password_go_once_each_in_a_post_body(
+    sscli, sim_profile, api, secret_word
+):
+    state = sim_profile.state
+    words = {
+        "deployVirtualMachine": [
+            f"zoneid={state.zones[0]['id']}",
+            f"templateid={state.templates[0]['id']}",
+            f"serviceofferingid={state.serviceofferings[0]['id']}",
+            "--no-wait",
+        ],
+        "updateUser": ["id=" + state.user["id"]],
+    }[api]
+    sscli(api, secret_word, *words)
+    record = sim_profile.requests[0]
+    assert record.method == "POST" and record.query == ""
+    names = _sent_names(record)
+    assert sorted(names) == sorted(set(names))  # every name once
+    name, value = secret_word.split("=", 1)
+    assert {"command", name, "apikey", "signature", "expires"} <= set(names)
+    assert record.params[name] == value
+
+
+def test_a_url_of_4096_bytes_is_a_get_and_one_more_is_a_post(sscli, shared_sim):
+    # Logged in, the URL holds no signature, whose encoded length varies.
+    config.save_profile(
+        "pw",
+        {"url": shared_sim.url, "username": "admin", "password": "password"},
+        make_current=True,
+    )
+
+    def send(keyword: str):
+        shared_sim.clear_requests()
+        result = sscli("listZones", f"keyword={keyword}", "-o", "json")
+        assert result.code == 0, result.err
+        (record,) = [r for r in shared_sim.requests if r.params["command"] != "login"]
+        return record
+
+    def url_length(record) -> int:
+        return len(shared_sim.url) + 1 + len(record.query)
+
+    keyword = "x" * (1 + 4096 - url_length(send("x")))
+    longest = send(keyword)
+    assert longest.method == "GET" and url_length(longest) == 4096
+    over = send(keyword + "x")
+    assert over.method == "POST" and over.query == ""
+    assert over.params["keyword"] == keyword + "x"

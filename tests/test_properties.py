@@ -25,10 +25,17 @@ NAME = st.text(
 ).filter(lambda name: name[0] not in ".-[]")
 
 
+# Client and server name the algorithms differently.
+ALGORITHMS = [("HmacSHA1", "sha1"), ("HmacSHA512", "sha512")]
+
+
+@pytest.mark.parametrize(("algorithm", "server_name"), ALGORITHMS)
 @given(st.dictionaries(NAME, ANY_TEXT, max_size=8), st.text(min_size=1, max_size=64))
-def test_signature_matches_the_servers_own_computation(params, secretkey):
-    expected = compute_signature(params, secretkey, "sha1")
-    assert signing.signature(params, secretkey) == expected
+def test_signature_matches_the_servers_own_computation(
+    algorithm, server_name, params, secretkey
+):
+    expected = compute_signature(params, secretkey, server_name)
+    assert signing.signature(params, secretkey, algorithm) == expected
 
 
 @given(ANY_TEXT)
@@ -64,16 +71,32 @@ def server():
         yield sim
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
+# Past the 4 KB a GET may take, whatever the characters: the call goes as a POST.
+LONG_VALUE = 4100
+LONG_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",)), min_size=LONG_VALUE, max_size=6000
 )
-@given(value=ANY_TEXT)
-def test_any_value_survives_the_wire_and_the_servers_check(server, value):
+
+
+@pytest.mark.parametrize("algorithm", [name for name, _ in ALGORITHMS])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(value=st.one_of(ANY_TEXT, LONG_TEXT))
+def test_any_value_survives_the_wire_and_the_servers_check(server, algorithm, value):
     client = Client(
         Profile(
-            url=server.url, apikey=server.apikey, secretkey=server.secretkey, timeout=10
+            url=server.url,
+            apikey=server.apikey,
+            secretkey=server.secretkey,
+            timeout=10,
+            signaturealgorithm=algorithm,
         )
     )
     try:
@@ -81,3 +104,7 @@ def test_any_value_survives_the_wire_and_the_servers_check(server, value):
     finally:
         client.session.close()
     assert isinstance(answer, dict)  # a 401 would have raised
+    sent = server.requests[-1]
+    assert sent.params["keyword"] == value
+    if len(value) >= LONG_VALUE:
+        assert sent.method == "POST" and sent.query == ""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import stat
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
+from _local_server import LocalServer, Received, answer
 
+from sscli import answer as answer_module
 from sscli import client as client_module
 from sscli import config, session
 from sscli.errors import ExitCode
@@ -86,37 +90,81 @@ def test_debug_success_masks_every_secret(sscli, key_profile):
     assert_no_secret(result, key_profile)
 
 
-@pytest.mark.parametrize("scenario", ["401", "431", "network", "timeout", "job"])
-def test_debug_failures_show_no_secret(sscli, key_profile, scenario):
-    sim = key_profile
-    args = ["--debug", "listZones"]
-    if scenario == "401":
+LEAK_SCENARIOS = [
+    "401",
+    "431",
+    "network",
+    "timeout",
+    "job",
+    "refused",
+    "tls",
+    "html",
+    "huge",
+    "corrupt-config",
+]
+
+
+def _break(scenario: str, sim, credentials: str, monkeypatch) -> list[str]:
+    """Set the failure up; return the words of the call that meets it."""
+    state = sim.state
+    words = ["listZones"]
+    if scenario == "401" and credentials == "keys":
         config.set_value("secretkey", "wrong-secret")
+    elif scenario == "401":
+        sim.sessions = type(sim.sessions)()  # the server forgot the session ...
+        config.set_value("password", "wrong-secret")  # ... and the login fails
     elif scenario == "431":
-        args = [
-            "--debug",
-            "listVirtualMachines",
-            "id=" + "0" * 8 + "-0000-0000-0000-" + "0" * 12,
-        ]
+        words = ["listVirtualMachines", "id=" + "0" * 8 + "-0000-0000-0000-" + "0" * 12]
     elif scenario == "network":
-        sim.drop_connections = 10
+        sim.drop_connections = 100
     elif scenario == "timeout":
-        sim.delay_seconds = 4
+        config.set_value("timeout", "1")
+        sim.delay_seconds = 3
     elif scenario == "job":
-        state = sim.state
-        args = [
-            "--debug",
+        words = [
             "deployVirtualMachine",
             "displayname=fail-now",
             f"zoneid={state.zones[0]['id']}",
             f"templateid={state.templates[0]['id']}",
             f"serviceofferingid={state.serviceofferings[0]['id']}",
         ]
-    result = sscli(*args)
-    assert result.code != 0
-    assert "Traceback" in result.err  # --debug keeps the traceback ...
-    assert_no_secret(result, sim)  # ... and still no secret
-    assert "wrong-secret" not in result.out + result.err
+    elif scenario == "refused":
+        sim.stop()
+    elif scenario == "tls":
+        config.set_value("url", sim.url.replace("http://", "https://"))
+    elif scenario == "html":
+        sim.fail_status, sim.fail_body = 502, "<html><body>Bad Gateway</body></html>"
+    elif scenario == "huge":
+        monkeypatch.setattr(client_module, "MAX_BODY_BYTES", 64)
+    elif scenario == "corrupt-config":
+        path = config.config_path()
+        path.write_text(path.read_text() + '\nbroken = "no end\n')
+    return words
+
+
+@pytest.mark.parametrize("scenario", LEAK_SCENARIOS)
+@pytest.mark.parametrize("credentials", ["keys", "password"])
+def test_failures_show_no_secret_with_or_without_debug(
+    sscli, sim, monkeypatch, credentials, scenario
+):
+    profile = {"url": sim.url, "timeout": 2}
+    if credentials == "keys":
+        profile.update(apikey=sim.apikey, secretkey=sim.secretkey)
+    else:
+        profile.update(username="admin", password="pass word&?")
+    config.save_profile("leak", profile, make_current=True)
+    if credentials == "password":
+        assert sscli("listZones").code == 0  # a session key and a cookie to leak
+    words = _break(scenario, sim, credentials, monkeypatch)
+
+    debugged = sscli("--debug", *words)
+    quiet = sscli(*words)
+    assert debugged.code == quiet.code != 0
+    assert "Traceback" in debugged.err  # --debug keeps the traceback ...
+    for result in (debugged, quiet):
+        assert_no_secret(result, sim)  # ... and still no secret
+        assert "wrong-secret" not in result.out + result.err
+    assert len(quiet.err.splitlines()) == 1, quiet.err
 
 
 def test_password_login_is_cached_and_masked(sscli, password_profile):
@@ -142,11 +190,20 @@ def test_expired_server_session_logs_in_again_once(sscli, password_profile):
     assert len(logins) == 2
 
 
-def test_wrong_password_exits_auth_without_showing_it(sscli, password_profile):
+@pytest.mark.parametrize("cached", [False, True], ids=["fresh", "expired-session"])
+def test_wrong_password_is_tried_once(sscli, password_profile, cached):
+    sim = password_profile
+    if cached:
+        assert sscli("listZones").code == 0
+        sim.sessions = type(sim.sessions)()  # the server forgot the session
     config.set_value("password", "not-the-password")
+    sim.clear_requests()
     result = sscli("listZones")
     assert result.code == ExitCode.AUTH
+    assert len(result.err.splitlines()) == 1
     assert "not-the-password" not in result.out + result.err
+    logins = [r for r in sim.requests if r.params.get("command") == "login"]
+    assert len(logins) == 1
 
 
 def test_profile_with_keys_never_falls_back_to_password(sscli, key_profile):
@@ -271,3 +328,244 @@ def test_import_of_a_missing_file_is_one_line(sscli, tmp_path):
     result = sscli("profiles", "import", "cs", str(tmp_path / "nope.ini"))
     assert result.code == ExitCode.USAGE
     assert result.err.strip() == f"Error: no such file: {tmp_path / 'nope.ini'}"
+
+
+# Real parameters of the 4.18 catalog whose names say they hold a secret.
+SECRET_CALLS = [
+    ["updateUser", "id=u1", "currentpassword=Cur-Pw-1", "usersecretkey=User-Sk-2"],
+    [
+        "addCluster",
+        "clustername=c",
+        "clustertype=CloudManaged",
+        "hypervisor=KVM",
+        "podid=p",
+        "zoneid=z",
+        "vsmpassword=Vsm-Pw-3",
+    ],
+    ["uploadSslCert", "name=n", "certificate=C", "privatekey=Private-Key-4"],
+    ["addImageStoreS3", "accesskey=A", "bucket=b", "endpoint=e", "secretkey=S3-Sk-5"],
+    [
+        "createKubernetesCluster",
+        *("description=d", "kubernetesversionid=v", "name=k"),
+        *("serviceofferingid=s", "size=1", "zoneid=z"),
+        "dockerregistrypassword=Docker-Pw-6",
+    ],
+]
+
+
+@pytest.mark.parametrize("words", SECRET_CALLS, ids=lambda words: words[0])
+def test_secret_parameters_are_masked_and_never_in_a_url(sscli, key_profile, words):
+    secrets = [w.split("=", 1)[1] for w in words if "-" in w.split("=", 1)[-1]]
+    result = sscli("--debug", *words)
+    assert secrets and "> POST " in result.err
+    record = key_profile.requests[-1]
+    assert record.method == "POST" and record.query == ""
+    for secret in secrets:
+        assert record.body.count(secret) == 1
+        assert secret not in result.out + result.err
+    assert_no_secret(result, key_profile)
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("password", True),
+        ("currentpassword", True),
+        ("pingcifspassword", True),
+        ("usersecretkey", True),
+        ("secretkey", True),
+        ("privatekey", True),
+        ("userapikey", True),
+        ("details[0].password", True),
+        ("SessionKey", True),
+        ("passwordenabled", False),
+        ("publickey", False),
+        ("keyword", False),
+        ("keypair", False),
+        ("sortkey", False),
+    ],
+)
+def test_secret_names_follow_one_rule(name, secret):
+    from sscli.redact import is_secret_name
+
+    assert is_secret_name(name) is secret
+
+
+def _echo(kind: str):
+    """A proxy that answers 400 quoting the whole request it got."""
+
+    def respond(request: Received) -> bytes:
+        text = request.head + request.body.decode("utf-8")
+        if kind == "json":
+            document = {"errorresponse": {"errorcode": 431, "errortext": "bad " + text}}
+            return answer(400, json.dumps(document).encode(), "application/json")
+        if kind == "html":
+            page = f"<html><body><pre>{html.escape(text)}</pre></body></html>"
+            return answer(400, page.encode(), "text/html")
+        return answer(400, text.encode())
+
+    return respond
+
+
+ECHO_PROFILES = {
+    "keys": {"apikey": "My-Api-Key-1", "secretkey": "My-Secret-Key-2"},
+    "login": {"username": "admin", "password": "pass word&?"},
+    "session": {"username": "admin", "password": "pass word&?"},
+}
+
+
+@pytest.mark.parametrize("kind", ["text", "json", "html"])
+@pytest.mark.parametrize("credentials", list(ECHO_PROFILES))
+@pytest.mark.parametrize(
+    "words", [["listZones"], ["updateUser", "id=u", "currentpassword=Cur-Pw-9"]]
+)
+def test_an_echoed_request_shows_no_secret(
+    sscli, monkeypatch, kind, credentials, words
+):
+    monkeypatch.setattr(answer_module, "BODY_EXCERPT", 10**6)  # the whole echo
+    with LocalServer(_echo(kind)) as server:
+        config.save_profile(
+            "echo", {"url": server.url, **ECHO_PROFILES[credentials]}, make_current=True
+        )
+        if credentials == "session":
+            cached = session.LoginSession(
+                server.url, "admin", "Session-Key-3", {"JSESSIONID": "Cookie-4"}, 4e9
+            )
+            session.save("echo", cached)
+        result = sscli(*words)
+    assert result.code != 0
+    (line,) = result.err.splitlines()
+    assert "***" in line  # something was hidden: the echo held secrets
+    for secret in (
+        "My-Api-Key-1",
+        "My-Secret-Key-2",
+        "pass word&?",
+        "pass%20word",
+        "Session-Key-3",
+        "Cookie-4",
+        "Cur-Pw-9",
+        *(
+            value
+            for request in server.received
+            for value in parse_qs(request.target.partition("?")[2]).get("signature", [])
+        ),
+    ):
+        assert secret not in result.out + result.err
+
+
+def test_an_echoed_apikey_is_hidden_in_the_short_excerpt(sscli):
+    with LocalServer(_echo("text")) as server:
+        config.save_profile(
+            "echo", {"url": server.url, **ECHO_PROFILES["keys"]}, make_current=True
+        )
+        result = sscli("listZones")
+    assert result.code == ExitCode.BAD_RESPONSE
+    assert result.err.startswith(f"Error: {server.url} answered HTTP 400 with text")
+    assert "&response=json&apikey=***&" in result.err
+    assert "My-Api-Key-1" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("trouble", "code"),
+    [
+        ("none", ExitCode.OK),
+        ("server-forgot", ExitCode.OK),
+        ("unreachable", ExitCode.NETWORK),
+        ("html-400", ExitCode.BAD_RESPONSE),
+    ],
+)
+def test_logout_forgets_the_local_session_in_any_case(
+    sscli, password_profile, trouble, code
+):
+    sim = password_profile
+    assert sscli("login").code == 0
+    if trouble == "server-forgot":
+        sim.sessions = type(sim.sessions)()
+    elif trouble == "unreachable":
+        sim.stop()
+    elif trouble == "html-400":
+        sim.fail_status, sim.fail_body = 400, "<html><body>Bad Request</body></html>"
+    sim.clear_requests()
+    result = sscli("logout")
+    assert result.code == code
+    assert len(result.err.splitlines()) == 1
+    assert not session.session_path("pw").exists()
+    assert [r.params.get("command") for r in sim.requests] in ([], ["logout"])
+    assert_no_secret(result, sim)
+
+
+ONE_ATTEMPT_CALLS = [
+    ["getDiagnosticsData", "targetid=x"],  # async: starts a job each time
+    [
+        "getUploadParamsForTemplate",
+        *("zoneid=z", "displaytext=t", "name=n", "format=QCOW2", "hypervisor=KVM"),
+    ],
+    ["getUploadParamsForVolume", "name=v", "format=QCOW2", "zoneid=z"],
+]
+
+
+@pytest.mark.parametrize("words", ONE_ATTEMPT_CALLS, ids=lambda words: words[0])
+def test_gets_that_change_state_are_never_repeated(sscli, key_profile, words):
+    key_profile.drop_connections = 2
+    result = sscli(*words)
+    assert result.code == ExitCode.NETWORK
+    assert key_profile.drop_connections == 1  # one attempt took one drop
+
+
+def test_a_batch_never_repeats_them_either(key_profile, capsys):
+    """The client the batch shares is first built by `logout`, which sends
+    nothing for a profile with keys and knows no catalog."""
+    from sscli.batch import run_batch
+
+    key_profile.drop_connections = 2
+    code = run_batch(["logout", "getDiagnosticsData targetid=x"], {})
+    assert code == ExitCode.NETWORK
+    assert key_profile.drop_connections == 1  # the call had one attempt
+
+
+def test_a_deploy_whose_answer_is_lost_is_done_once_and_said_so(sscli, key_profile):
+    sim = key_profile
+    state = sim.state
+    before = len(state.vms)
+    sim.drop_answers = 1  # the server makes the VM, then hangs up
+    result = sscli(
+        "deployVirtualMachine",
+        "displayname=lost-answer",
+        f"zoneid={state.zones[0]['id']}",
+        f"templateid={state.templates[0]['id']}",
+        f"serviceofferingid={state.serviceofferings[0]['id']}",
+    )
+    assert result.code == ExitCode.NETWORK
+    assert len(state.vms) == before + 1
+    assert [vm["displayname"] for vm in state.vms].count("lost-answer") == 1
+    (line,) = result.err.splitlines()
+    assert line == (
+        f"Error: cannot reach {sim.url}: the server closed the connection without "
+        "answering; deployVirtualMachine may have reached the server, so check "
+        "(e.g. with a list call) before repeating it"
+    )
+
+
+def test_a_dropped_login_is_retried_for_a_list_and_not_called_maybe_done(
+    sscli, password_profile
+):
+    sim = password_profile
+    sim.drop_connections = 1  # the login's connection
+    listed = sscli("listZones", "-o", "json")
+    assert listed.code == 0, listed.err
+    state = sim.state
+    session.forget("pw")
+    sim.drop_connections = 1
+    deployed = sscli(
+        "deployVirtualMachine",
+        f"zoneid={state.zones[0]['id']}",
+        f"templateid={state.templates[0]['id']}",
+        f"serviceofferingid={state.serviceofferings[0]['id']}",
+    )
+    assert deployed.code == ExitCode.NETWORK
+    assert deployed.err == (
+        f"Error: cannot reach {sim.url}: "
+        "the server closed the connection without answering\n"
+    )
+    commands = [r.params.get("command") for r in sim.requests]
+    assert "deployVirtualMachine" not in commands

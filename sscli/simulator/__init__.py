@@ -6,8 +6,9 @@
 
 It verifies signatures and sessions like the management server, pages like it
 (default_page_size), runs async jobs for job_seconds, and fails on demand:
-drop_connections, repeat_page, fail_status + fail_body, delay_seconds, fail_jobs
-are plain attributes, settable while it runs. A deploy whose displayname starts
+drop_connections, drop_answers (handle the request, then hang up), repeat_page,
+fail_status + fail_body, delay_seconds, fail_jobs are plain attributes, settable
+while it runs. A deploy whose displayname starts
 with "fail", or whose name a live VM already has, fails as a job.
 """
 

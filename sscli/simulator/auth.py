@@ -82,7 +82,8 @@ def verify_signature(
     keys: dict[str, str],
     algorithms: tuple[str, ...] = ("sha1",),
 ) -> None:
-    """Raise AuthFailure unless the signature matches; `keys` maps apikey to secret."""
+    """Raise AuthFailure unless the signature matches one of `algorithms`;
+    `keys` maps apikey to secret."""
     signature = param_ci(params, "signature")
     apikey = param_ci(params, "apikey")
     if not signature or not apikey:

@@ -24,6 +24,9 @@ from .wire import Answer, parse_params
 
 HOST = "127.0.0.1"
 API_PATH = "/client/api"
+# HmacSHA1 always; HmacSHA512 too, as servers that offer it do. A test that
+# needs a SHA-1-only server passes algorithms=("sha1",).
+ACCEPTED_ALGORITHMS = ("sha1", "sha512")
 IDLE_CONNECTION_SECONDS = 30  # how long a kept-alive connection may sit unused
 POLL_SECONDS = 0.02  # how soon stop() is noticed; tests start and stop it often
 NOT_FOUND_PAGE = (
@@ -57,7 +60,7 @@ class Simulator:
         job_seconds: float = 0.5,
         seed: int = 1,
         password: str = "password",
-        algorithms: tuple[str, ...] = ("sha1",),
+        algorithms: tuple[str, ...] = ACCEPTED_ALGORITHMS,
         ssl_context=None,
     ):
         self.port = port
@@ -73,7 +76,8 @@ class Simulator:
         self.requests: list[RequestRecord] = []
         self.lock = threading.RLock()
         # Faults, settable while the server runs.
-        self.drop_connections = 0
+        self.drop_connections = 0  # hang up before handling the request
+        self.drop_answers = 0  # handle the request, then hang up without answering
         self.repeat_page = False
         self.fail_status: int | None = None
         self.fail_body = ""
@@ -126,10 +130,12 @@ class Simulator:
         with self.lock:
             self.requests.clear()
 
-    def take_drop(self) -> bool:
+    def take_drop(self, fault: str = "drop_connections") -> bool:
+        """Use up one of a counted fault: drop_connections or drop_answers."""
         with self.lock:
-            if self.drop_connections > 0:
-                self.drop_connections -= 1
+            left = getattr(self, fault)
+            if left > 0:
+                setattr(self, fault, left - 1)
                 return True
             return False
 
@@ -214,6 +220,11 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if sim.delay_seconds:
             time.sleep(sim.delay_seconds)
         answer = sim.answer(self.command, parts.path, pairs, self.read_cookies())
+        if sim.take_drop("drop_answers"):
+            # The work is done (a VM made, a job queued); the client never hears.
+            self.close_connection = True
+            sim.record(record)
+            return
         record.status = answer.status
         sim.record(record)
         self.send_answer(answer)
