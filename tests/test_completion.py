@@ -272,6 +272,34 @@ def test_a_server_that_never_answers_gives_no_ids(config_dir):
         listener.close()
 
 
+def test_a_dropping_server_is_asked_once_and_its_failure_remembered(config_dir):
+    """No retry inside a TAB, and the next TAB does not ask again at once."""
+    from sscli.simulator import Simulator
+
+    with Simulator(vms=2) as sim:
+        simulator_profile(config_dir, sim)
+        sim.drop_connections = 10  # each closed without an answer: worth a retry
+        first = bash_complete("sscli", "deployVirtualMachine", "zoneid", "=")
+        second = bash_complete("sscli", "deployVirtualMachine", "zoneid", "=")
+        assert first == second == ([], "")
+        assert len(sim.requests) == 1
+
+
+def test_a_remembered_failure_expires(config_dir, monkeypatch):
+    from sscli.completion import ids
+    from sscli.simulator import Simulator
+
+    with Simulator(vms=2) as sim:
+        simulator_profile(config_dir, sim)
+        sim.drop_connections = 1
+        assert ids.id_candidates("sim", "listZones") == []
+        assert ids.id_candidates("sim", "listZones") == []  # from the cache
+        monkeypatch.setattr(ids, "FAILURE_SECONDS", -1)
+        found = ids.id_candidates("sim", "listZones")
+        assert sorted(found) == sorted(listed_zones(sim).items())
+        assert [record.status for record in sim.requests] == [None, 200, 200]
+
+
 # -- never an error in the terminal ----------------------------------------------------
 
 
