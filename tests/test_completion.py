@@ -300,6 +300,25 @@ def test_a_remembered_failure_expires(config_dir, monkeypatch):
         assert [record.status for record in sim.requests] == [None, 200, 200]
 
 
+def test_ids_are_offered_when_the_cache_cannot_be_written(
+    config_dir, tmp_path, monkeypatch
+):
+    from sscli.simulator import Simulator
+
+    # A file where a dir should be: unwritable like /proc/nope, even for root.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("SSCLI_CACHE_DIR", str(blocker / "cache"))
+
+    with Simulator(vms=2) as sim:
+        simulator_profile(config_dir, sim)
+        labelled = [
+            f"{zone_id}  ({name})" for zone_id, name in listed_zones(sim).items()
+        ]
+        found = reply("sscli", "deployVirtualMachine", "zoneid", "=")
+        assert sorted(found) == sorted(labelled)
+
+
 # -- never an error in the terminal ----------------------------------------------------
 
 

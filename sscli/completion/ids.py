@@ -65,9 +65,11 @@ def _read_cache(path: str) -> list[tuple[str, str]] | None:
 
 
 def _write_cache(path: str, items: list[tuple[str, str]] | None) -> None:
-    """Store the ids, or None for a failure."""
+    """Store the ids, or None for a failure. A cache dir that cannot be written
+    costs the next TAB a fetch; it must not cost this TAB its answer."""
     data = json.dumps({"fetched": time.time(), "items": items})
-    store.write_atomically(path, data.encode("utf-8"))
+    with contextlib.suppress(OSError):
+        store.write_atomically(path, data.encode("utf-8"))
 
 
 def _fetch_with_deadline(profile, list_api: str) -> list[tuple[str, str]] | None:
