@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sscli.catalog import Catalog
@@ -95,6 +97,48 @@ def test_a_boolean_rejects_other_words(catalog, value):
         catalog.check("listZones", {"available": value})
 
 
+@pytest.mark.parametrize(
+    ("api", "typed", "sent"),
+    [
+        (
+            "deployVirtualMachine",
+            {"ZoneId": "z", "ServiceOfferingId": "s", "templateid": "t"},
+            DEPLOY_REQUIRED,
+        ),
+        ("listVirtualMachines", {"PAGE": "2"}, {"page": "2"}),
+        ("listZones", {"Available": "TRUE"}, {"available": "true"}),
+        (
+            "createTags",
+            {"ResourceType": "UserVm", "resourceids": "a", "Tags[0].Key": "env"},
+            {"resourcetype": "UserVm", "resourceids": "a", "tags[0].Key": "env"},
+        ),
+    ],
+)
+def test_param_names_match_in_any_case_and_take_the_catalogs_spelling(
+    catalog, api, typed, sent
+):
+    params = dict(typed)
+    assert catalog.check(api, params) == []
+    assert params == sent
+
+
+@pytest.mark.parametrize(
+    ("api", "typed", "message"),
+    [
+        ("listVirtualMachines", {"PAGE": "abc"}, "page must be a whole number"),
+        ("listZones", {"Available": "yes"}, "available must be true or false"),
+        (
+            "listZones",
+            {"name": "a", "NAME": "b"},
+            "name given twice (as 'name' and 'NAME')",
+        ),
+    ],
+)
+def test_checks_apply_whatever_the_case_of_the_name(catalog, api, typed, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        catalog.check(api, dict(typed))
+
+
 def test_uuids_are_left_to_the_server(catalog):
     assert catalog.check("listZones", {"id": "not-a-uuid"}) == []
 
@@ -172,3 +216,12 @@ def test_a_boolean_in_upper_case_is_sent_in_lower_case(sim_profile, sscli):
     result = sscli("listZones", "available=TRUE", "-o", "json")
     assert result.code == 0, result.err
     assert sim_profile.requests[0].params["available"] == "true"
+
+
+def test_a_name_in_another_case_is_sent_as_the_catalog_spells_it(sim_profile, sscli):
+    result = sscli("listZones", "Available=TRUE", "Name=x", "-o", "json")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    sent = sim_profile.requests[0].params
+    assert (sent["available"], sent["name"]) == ("true", "x")
+    assert "Available" not in sent and "Name" not in sent

@@ -154,30 +154,22 @@ class Catalog:
 
     def related_list_api(self, api_name: str, param: str) -> str | None:
         """The list API whose ids fill `param` of `api_name`, from `related`."""
-        spec = self._param_spec(self.params(api_name), param)
+        specs = self.params(api_name)
+        spec = specs.get(_spelt_as_catalog(specs, param).split("[", 1)[0])
         if spec is None or spec[2] == NO_LIST_API:
             return None
         return spec[2]
 
-    @staticmethod
-    def _param_spec(specs: dict, param: str):
-        base = param.split("[", 1)[0]
-        if base in specs:
-            return specs[base]
-        lowered = base.lower()
-        for name, spec in specs.items():
-            if name.lower() == lowered:
-                return spec
-        return None
-
     def check(self, name: str, params: dict[str, str]) -> list[str]:
         """Raise UsageError for what the server would refuse; return warnings.
 
-        Booleans are normalised to lower case in `params` (CloudStack reads them
-        case-insensitively, so nothing changes for the server).
+        Parameter names match in any case and are renamed in `params` to the
+        catalog's spelling, as the API name is; booleans are lower-cased
+        (CloudStack reads them in any case, so nothing changes for the server).
         """
         name = self._known(name)
         specs = self.params(name)
+        _respell(specs, params)
         self._check_required(name, specs, params)
         warnings = []
         for key, value in params.items():
@@ -192,11 +184,11 @@ class Catalog:
 
     @staticmethod
     def _check_required(name: str, specs: dict, params: dict[str, str]) -> None:
-        given = {key.split("[", 1)[0].lower() for key in params}
+        given = {key.split("[", 1)[0] for key in params}
         missing = [
             param
             for param, (_, required, _) in sorted(specs.items())
-            if required and param.lower() not in given
+            if required and param not in given
         ]
         if missing:
             how = "them as name=value"
@@ -232,6 +224,34 @@ class Catalog:
                 "run `sscli sync` to fetch it again"
             )
         return api_from_entry(entry)
+
+
+def _respell(specs: dict, params: dict[str, str]) -> None:
+    """Rename `ZoneId` to the catalog's `zoneid`, in place and in order."""
+    respelt: dict[str, str] = {}
+    typed: dict[str, str] = {}
+    for key, value in params.items():
+        spelt = _spelt_as_catalog(specs, key)
+        if spelt in respelt:
+            raise UsageError(
+                f"parameter {spelt} given twice (as {typed[spelt]!r} and {key!r}); "
+                "keep one"
+            )
+        respelt[spelt], typed[spelt] = value, key
+    params.clear()
+    params.update(respelt)
+
+
+def _spelt_as_catalog(specs: dict, key: str) -> str:
+    """`ZoneId` -> `zoneid`, `Tags[0].key` -> `tags[0].key`; unknown names as typed."""
+    base = key.split("[", 1)[0]
+    if base in specs:
+        return key
+    lowered = base.lower()
+    for known in specs:
+        if known.lower() == lowered:
+            return known + key[len(base) :]
+    return key
 
 
 def _checked_value(api: str, key: str, kind: str, value: str) -> str:
