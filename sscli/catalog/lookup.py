@@ -184,7 +184,8 @@ class Catalog:
 
     @staticmethod
     def _check_required(name: str, specs: dict, params: dict[str, str]) -> None:
-        given = {key.split("[", 1)[0] for key in params}
+        """An empty value (`zoneid=`) does not count: the server would refuse it."""
+        given = {key.split("[", 1)[0] for key, value in params.items() if value}
         missing = [
             param
             for param, (_, required, _) in sorted(specs.items())
@@ -255,8 +256,9 @@ def _spelt_as_catalog(specs: dict, key: str) -> str:
 
 
 def _checked_value(api: str, key: str, kind: str, value: str) -> str:
-    # Empty values pass: the server ignores them, and `key=` is how to send one.
-    if not value:
+    """Other types pass empty (`displaytext=` may clear a field); a number or a
+    boolean cannot be empty, and the server would refuse one."""
+    if not value and kind not in INTEGER_TYPES and kind != BOOLEAN_TYPE:
         return value
     if kind in INTEGER_TYPES and not _is_integer(value):
         raise UsageError(f"{api}: {key} must be a whole number, got {value!r}")
