@@ -189,6 +189,22 @@ def test_output_and_profile_settings(config_dir):
     assert reply("sscli", "-o", "c") == ["csv", "column"]
 
 
+def test_option_values_complete_after_an_equals_sign_too(config_dir):
+    write_config(config_dir, "alpha", {"alpha": {}, "beta": {}})
+    assert reply("sscli", "--profile", "=") == ["alpha", "beta"]
+    assert reply("sscli", "--profile", "=", "b") == ["beta"]
+    assert reply("sscli", "--output", "=", "c") == ["csv", "column"]
+    assert reply("sscli", "--output", "=", "csv", "listZon") == [
+        "listZones",
+        "listZonesMetrics",
+    ]
+    assert answer("zsh", 1, ["sscli", "--profile="]) == "alpha\nbeta\n"
+    assert answer("fish", 1, ["sscli", "--output=t"]) == (
+        "--output=table\n--output=text\n--output=tsv\n"
+    )
+    assert answer("fish", 1, ["sscli", "--query="]) == ""  # no fixed values
+
+
 # -- ids from the server ---------------------------------------------------------------
 
 
