@@ -328,3 +328,33 @@ def test_sync_against_the_simulator(sim_profile, sscli):
     assert "APIs" in result.err
     assert [record.params["command"] for record in sim_profile.requests] == ["listApis"]
     assert Catalog.load("sim").source.startswith("profile sim, synced ")
+
+
+def test_a_deleted_profiles_cache_is_not_inherited_by_a_new_one(sim_profile, sscli):
+    """profiles delete takes the synced catalog, the TAB's ids and the session."""
+    from sscli import config, session
+    from sscli.completion import ids
+
+    sync(FakeClient(synced_answer("listFrobs", "listZones")), "sim")
+    assert ids.id_candidates("sim", "listZones")
+    session.save("sim", session.LoginSession("u", "n", "key", {}, 2e9))
+    settings = config.load_file()["profiles"]["sim"]
+
+    assert sscli("profiles", "delete", "sim").code == 0
+    config.save_profile("sim", settings, make_current=True)
+    sim_profile.clear_requests()
+
+    assert len(Catalog.load("sim").names()) == 705
+    assert session.load("sim") is None
+    assert ids.id_candidates("sim", "listZones")  # asked again, not from the cache
+    assert [record.params["command"] for record in sim_profile.requests] == [
+        "listZones"
+    ]
+
+
+def test_deleting_a_profile_without_a_cache_is_quiet(sscli):
+    from sscli import config
+
+    config.save_profile("fresh", {})
+    result = sscli("profiles", "delete", "fresh")
+    assert result.code == 0 and result.err.startswith("Deleted profile 'fresh'")

@@ -22,7 +22,6 @@ CACHE_SECONDS = 60  # long enough for a few TABs, short enough to see new ids
 FAILURE_SECONDS = 10  # the next TABs answer at once, and the server is soon asked again
 FETCH_DEADLINE = 2.0  # seconds a TAB may wait for the server, in all
 CONNECT_TIMEOUT = 1.0
-CACHE_SUBDIR = "complete"
 LABEL_KEYS = ("name", "displayname", "username", "displaytext", "description")
 MAX_IDS = 500
 
@@ -42,9 +41,7 @@ def id_candidates(profile_name: str | None, list_api: str) -> list[tuple[str, st
 
 
 def _cache_path(profile_name: str, list_api: str) -> str:
-    folder = os.path.join(
-        store.cache_dir(), CACHE_SUBDIR, store.safe_file_name(profile_name)
-    )
+    folder = store.ids_dir(profile_name)
     return os.path.join(folder, store.safe_file_name(list_api) + ".json")
 
 
