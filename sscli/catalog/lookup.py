@@ -94,16 +94,24 @@ class Catalog:
         raise UsageError(self._unknown_api_message(words))
 
     def _unknown_api_message(self, words: list[str]) -> str:
-        typed, wanted = words[0], words[0]
-        if len(words) > 1 and "=" not in words[1] and self._is_verb(words[0]):
-            typed, wanted = f"{words[0]} {words[1]}", words[0] + words[1]
-        candidates = closest_names(wanted, self.names())
+        typed, candidates = self.suggestions(words)
         if candidates:
             return f"Unknown API {typed!r}; did you mean {_either(candidates)}?"
         return (
             f"Unknown API {typed!r}; see `sscli help` for the list "
             "(or `sscli sync` if the cloud is newer than the catalog)"
         )
+
+    def suggestions(self, words: list[str]) -> tuple[str, list[str]]:
+        """The name the words tried to give, and the closest APIs, in the grammar
+        typed: `list zone` gets `list zones`, `listZone` gets `listZones`."""
+        if len(words) > 1 and "=" not in words[1] and self._is_verb(words[0]):
+            verb = words[0]
+            candidates = closest_names(verb + words[1], self.names())
+            return f"{verb} {words[1]}", [
+                _in_two_words(name, verb) for name in candidates
+            ]
+        return words[0], closest_names(words[0], self.names())
 
     def _is_verb(self, word: str) -> bool:
         """True for `list` in `list virtualmachnes`: some API starts with it."""
@@ -292,6 +300,16 @@ def closest_names(word: str, choices: list[str]) -> list[str]:
     return [
         lowered[choice] for ratio, choice in scored if ratio >= best - CLOSE_RUNNER_UP
     ]
+
+
+def _in_two_words(name: str, verb: str) -> str:
+    """listZones -> `list zones`, CloudMonkey's way; a name of another verb as is."""
+    if (
+        name.lower().startswith(verb.lower())
+        and name[len(verb) : len(verb) + 1].isupper()
+    ):
+        return f"{name[: len(verb)]} {name[len(verb) :].lower()}"
+    return name
 
 
 def _either(names: list[str]) -> str:
