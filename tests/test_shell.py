@@ -203,6 +203,20 @@ def test_set_secretkey_asks_without_echo_and_keeps_it_out_of_history(
     assert sim_profile.secretkey not in shell.history_path().read_text()
 
 
+def test_a_line_may_start_with_sscli_or_cmk_as_at_a_shell_prompt(session, sim_profile):
+    assert "KVM" in run_line(session, "sscli listHypervisors -o json")
+    shown = run_line(session, "cmk list zones -o json")
+    assert sim_profile.state.zones[0]["name"] in shown
+    assert "Already in the sscli shell" in run_line(session, "sscli")
+
+    assert "Unknown API" not in session.logfile_read.getvalue()
+    assert [record.params["command"] for record in sim_profile.requests] == [
+        "listHypervisors",
+        "listZones",
+    ]
+    assert leave(session) == 0
+
+
 def test_exit_leaves_the_shell(session):
     session.send("exit\r")
     session.expect(pexpect.EOF)
@@ -317,6 +331,11 @@ def test_the_completer_replaces_the_whole_word_under_the_cursor(sim_profile):
 
     assert [item.text for item in offered] == ["zones", "zonesmetrics"]
     assert all(item.start_position == -2 for item in offered)
+
+
+def test_the_completer_reads_past_a_leading_sscli(sim_profile):
+    offered = completions("sscli list zo")
+    assert [item.text for item in offered] == ["zones", "zonesmetrics"]
 
 
 def test_the_completer_shows_ids_with_names_after_the_equals_sign(sim_profile):
