@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import LISTAPIS_418
 
 from sscli.catalog import Catalog, read_answer, store, sync
 from sscli.catalog.build import build_details, build_index
@@ -68,7 +69,7 @@ def bundled_source() -> str:
 
 
 def test_bundled_index_and_details_are_built_from_the_bundled_answer():
-    apis = read_answer(store.BUNDLED_ANSWER)["api"]
+    apis = read_answer(str(LISTAPIS_418))["api"]
     index = Path(store.BUNDLED_INDEX).read_text(encoding="utf-8")
     details = gzip.decompress(Path(store.BUNDLED_DETAILS).read_bytes())
     rebuild = "run: python tools/build_catalog.py"

@@ -168,11 +168,13 @@ def test_required_parameters_come_before_optional_ones(deploy_help):
 
 
 def test_every_bundled_apis_help_fits_80_columns_without_bare_dashes():
-    from sscli.catalog import read_answer, store
+    from conftest import LISTAPIS_418
+
+    from sscli.catalog import read_answer
     from sscli.catalog.details import api_from_entry
 
     bad = []
-    for entry in read_answer(store.BUNDLED_ANSWER)["api"]:
+    for entry in read_answer(str(LISTAPIS_418))["api"]:
         text = format_api_help(api_from_entry(entry))
         bad += [
             line for line in text.splitlines() if len(line) > 80 or line.strip() == "-"

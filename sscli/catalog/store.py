@@ -14,7 +14,6 @@ from sscli.files import cache_dir, config_dir, write_atomically  # noqa: F401 - 
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")
 BUNDLED_INDEX = os.path.join(DATA_DIR, "catalog-4.18.idx")
 BUNDLED_DETAILS = os.path.join(DATA_DIR, "details-4.18.gz")
-BUNDLED_ANSWER = os.path.join(DATA_DIR, "listApis-4.18.json.gz")  # the source
 CATALOG_SUBDIR = "catalog"
 IDS_SUBDIR = "complete"
 INDEX_SUFFIX = ".idx"
