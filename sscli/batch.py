@@ -18,6 +18,9 @@ from sscli.errors import ExitCode
 
 COMMENT = "#"
 LEAVE_WORDS = ("exit", "quit")
+# A line copied from a shell prompt or a cmk script starts with the program's
+# name: `sscli listZones` and `cmk list zones` are that call.
+PROGRAM_WORDS = ("sscli", "cmk")
 # A line that so much as names one of these is treated as holding a secret:
 # missing one (`updateUser password=...`, `set secretkey S`) costs more than
 # hiding a harmless line from history or an error message.
@@ -56,6 +59,9 @@ def run_text(text: str, values: dict, where: str = "") -> int:
     words = split_line(text, where)
     if words is None:
         return ExitCode.USAGE
+    words = without_program_word(words)
+    if not words:  # `sscli` alone: already running
+        return ExitCode.OK
     code = run_words(words, values, where)
     if code == ExitCode.OK:
         follow_profile(words, values)
@@ -69,6 +75,12 @@ def split_line(text: str, where: str = "") -> list[str] | None:
     except ValueError as err:  # an unclosed quote
         print(f"{where}Error: {err}; close the quote", file=sys.stderr)
         return None
+
+
+def without_program_word(words: list[str]) -> list[str]:
+    if words and words[0].lower() in PROGRAM_WORDS:
+        return words[1:]
+    return words
 
 
 def run_words(words: list[str], values: dict, where: str = "") -> int:

@@ -74,6 +74,7 @@ class Client:
         if not profile.verifycert and profile.url.lower().startswith("https:"):
             _skip_tls_checks(self.session, profile.name, self.log)
         self.timeout = (CONNECT_TIMEOUT, min(READ_TIMEOUT, profile.timeout))
+        self.retries = RETRIES  # a TAB sets 0: it would rather answer nothing at once
         self._login_lock = threading.Lock()
         self._login: LoginSession | None = None
 
@@ -107,8 +108,8 @@ class Client:
 
     def _call(self, command: str, params: dict[str, str]) -> dict:
         retriable = self.retry_writes or is_read_only(command, self.is_async(command))
-        for attempt in range(RETRIES + 1):
-            last = attempt == RETRIES or not retriable
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries or not retriable
             sent: dict[str, str] = {}
             try:
                 # Signed for each attempt: `expires` moves on with the clock.
@@ -137,7 +138,7 @@ class Client:
             delay = min(RETRY_CAP, max(delay, float(retry_after)))
         if self.debug:
             print(
-                f"! {reason}; retry {attempt + 1}/{RETRIES} in {delay:.1f}s",
+                f"! {reason}; retry {attempt + 1}/{self.retries} in {delay:.1f}s",
                 file=self.log,
             )
         time.sleep(delay)

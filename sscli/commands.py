@@ -194,8 +194,11 @@ def profiles_command(ctx: click.Context) -> None:
 @profiles_command.command("delete")
 @click.argument("name")
 def delete_profile_command(name: str) -> None:
-    """Delete a profile and its settings."""
+    """Delete a profile, its settings and what the cache holds for it."""
+    from sscli.catalog.store import forget_profile
+
     was_current = config.delete_profile(name)
+    forget_profile(name)
     note = "; no profile is current now (sscli set profile NAME)" if was_current else ""
     click.echo(f"Deleted profile {name!r}{note}", err=True)
 

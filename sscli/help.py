@@ -207,7 +207,7 @@ def format_api_list(
 def format_verb_list(catalog, verb: str, width: int = 80) -> str:
     """The APIs of one verb (`sscli help list`), in columns."""
     names = sorted(catalog.verb_names(verb), key=str.lower)
-    header = f"{len(names)} {verb} APIs ({catalog.source})"
+    header = f"{_count_apis(len(names), verb)} ({catalog.source})"
     lines = [header, "", *_columns(names, width), "", DETAILS_HINT]
     return "\n".join(lines) + "\n"
 
@@ -226,7 +226,11 @@ def _command_rows(commands: dict[str, str], width: int) -> list[str]:
 def _no_match_message(catalog, word: str) -> str:
     from sscli.catalog import closest_names
 
-    close = closest_names("".join(word.split()), catalog.names())
+    words = word.split()
+    if len(words) <= 2:
+        _, close = catalog.suggestions(words)
+    else:
+        close = closest_names("".join(words), catalog.names())
     hint = f"did you mean {close[0]}?" if close else "see `sscli help` for all"
     return f"no API name contains {word!r}; {hint}"
 
@@ -239,8 +243,13 @@ def _matching(names: list[str], word: str) -> list[str]:
 
 def _list_header(catalog, names: list[str], word: str | None) -> str:
     if word:
-        return f"{len(names)} APIs matching {word!r} ({catalog.source})"
-    return f"{len(names)} APIs ({catalog.source})"
+        return f"{_count_apis(len(names))} matching {word!r} ({catalog.source})"
+    return f"{_count_apis(len(names))} ({catalog.source})"
+
+
+def _count_apis(count: int, kind: str = "") -> str:
+    """`1 API`, `705 APIs`, `187 list APIs`."""
+    return f"{count} {kind + ' ' if kind else ''}API{'' if count == 1 else 's'}"
 
 
 def verb_of(name: str) -> str:

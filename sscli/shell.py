@@ -70,7 +70,8 @@ class Shell:
                     self.run_line(text)
 
     def run_line(self, text: str) -> None:
-        if text.split()[0] == "shell":
+        words = batch.without_program_word(text.split())
+        if not words or words[0] == "shell":
             print("Already in the sscli shell; Ctrl-D leaves it.", file=sys.stderr)
             return
         batch.run_text(text, self.values)
@@ -173,7 +174,8 @@ def offer(values: dict, before: str, typed: str) -> list[tuple[str, str]]:
     from sscli import completion
 
     try:
-        tokens = [*batch.option_words(values), *shlex.split(before)]
+        words = batch.without_program_word(shlex.split(before))
+        tokens = [*batch.option_words(values), *words]
         return completion.complete(tokens, typed)
     except Exception:  # a TAB must never print into the prompt
         return []

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).parent / "data"
+# A real 4.18 server's listApis answer, the source of the bundled catalog files.
+LISTAPIS_418 = DATA / "listApis-4.18.json.gz"
 ISOLATED_ENV = (
     "SSCLI_PROFILE",
     "SSCLI_URL",

@@ -56,6 +56,19 @@ def test_blank_lines_and_comments_are_skipped(sim_profile):
     ]
 
 
+def test_a_leading_sscli_or_cmk_word_is_dropped(sim_profile):
+    lines = "sscli listZones\ncmk list hypervisors\nsscli\n"
+
+    result = run_piped("-o", "json", lines=lines)
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert len(json_documents(result.stdout)) == 2
+    assert [record.params["command"] for record in sim_profile.requests] == [
+        "listZones",
+        "listHypervisors",
+    ]
+
+
 def test_a_line_own_options_win_over_the_global_ones(sim_profile):
     result = run_piped("-o", "json", lines="listZones filter=name -o csv\n")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sscli.catalog import Catalog
@@ -65,9 +67,6 @@ def test_a_map_entry_counts_as_its_map(catalog):
 @pytest.mark.parametrize("value", ["abc", "1.5", "12a", "", "٣"])
 def test_an_integer_rejects_what_is_not_a_whole_number(catalog, value):
     params = {"page": value}
-    if value == "":
-        assert catalog.check("listZones", params) == []  # empty values pass
-        return
     with pytest.raises(UsageError) as caught:
         catalog.check("listZones", params)
     assert str(caught.value) == (
@@ -89,10 +88,66 @@ def test_a_boolean_accepts_any_case_and_is_sent_in_lower_case(catalog, value, se
     assert params == {"available": sent}
 
 
-@pytest.mark.parametrize("value", ["yes", "1", "on", "tru"])
+@pytest.mark.parametrize("value", ["yes", "1", "on", "tru", ""])
 def test_a_boolean_rejects_other_words(catalog, value):
     with pytest.raises(UsageError, match="available must be true or false"):
         catalog.check("listZones", {"available": value})
+
+
+def test_an_empty_required_value_counts_as_missing(catalog):
+    params = {"zoneid": "", "serviceofferingid": "", "templateid": "t"}
+    with pytest.raises(UsageError) as caught:
+        catalog.check("deployVirtualMachine", params)
+    assert str(caught.value).startswith(
+        "deployVirtualMachine needs serviceofferingid, zoneid;"
+    )
+
+
+def test_an_empty_string_value_still_passes(catalog):
+    assert catalog.check("updateZone", {"id": "z", "dns2": ""}) == []
+
+
+@pytest.mark.parametrize(
+    ("api", "typed", "sent"),
+    [
+        (
+            "deployVirtualMachine",
+            {"ZoneId": "z", "ServiceOfferingId": "s", "templateid": "t"},
+            DEPLOY_REQUIRED,
+        ),
+        ("listVirtualMachines", {"PAGE": "2"}, {"page": "2"}),
+        ("listZones", {"Available": "TRUE"}, {"available": "true"}),
+        (
+            "createTags",
+            {"ResourceType": "UserVm", "resourceids": "a", "Tags[0].Key": "env"},
+            {"resourcetype": "UserVm", "resourceids": "a", "tags[0].Key": "env"},
+        ),
+    ],
+)
+def test_param_names_match_in_any_case_and_take_the_catalogs_spelling(
+    catalog, api, typed, sent
+):
+    params = dict(typed)
+    assert catalog.check(api, params) == []
+    assert params == sent
+
+
+@pytest.mark.parametrize(
+    ("api", "typed", "message"),
+    [
+        ("listVirtualMachines", {"PAGE": "abc"}, "page must be a whole number"),
+        ("listZones", {"Available": "yes"}, "available must be true or false"),
+        ("deployVirtualMachine", {"ZoneId": ""}, "needs serviceofferingid, "),
+        (
+            "listZones",
+            {"name": "a", "NAME": "b"},
+            "name given twice (as 'name' and 'NAME')",
+        ),
+    ],
+)
+def test_checks_apply_whatever_the_case_of_the_name(catalog, api, typed, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        catalog.check(api, dict(typed))
 
 
 def test_uuids_are_left_to_the_server(catalog):
@@ -172,3 +227,27 @@ def test_a_boolean_in_upper_case_is_sent_in_lower_case(sim_profile, sscli):
     result = sscli("listZones", "available=TRUE", "-o", "json")
     assert result.code == 0, result.err
     assert sim_profile.requests[0].params["available"] == "true"
+
+
+def test_a_name_in_another_case_is_sent_as_the_catalog_spells_it(sim_profile, sscli):
+    result = sscli("listZones", "Available=TRUE", "Name=x", "-o", "json")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    sent = sim_profile.requests[0].params
+    assert (sent["available"], sent["name"]) == ("true", "x")
+    assert "Available" not in sent and "Name" not in sent
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["deployVirtualMachine", "zoneid=", "serviceofferingid=", "templateid="],
+        ["listVirtualMachines", "page="],
+        ["listZones", "available="],
+    ],
+)
+def test_an_empty_value_that_cannot_be_empty_sends_nothing(sim_profile, sscli, words):
+    result = sscli(*words)
+    assert result.code == ExitCode.USAGE
+    assert result.err.startswith("Error: ") and result.err.count("\n") == 1
+    assert sim_profile.requests == []

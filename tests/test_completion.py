@@ -9,6 +9,7 @@ next to this Python.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -37,11 +38,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def bash_complete(*words: str, cword: int | None = None) -> tuple[list[str], str]:
+def bash_complete(
+    *words: str, cword: int | None = None, bin_dir: Path = BIN_DIR, cwd=None
+) -> tuple[list[str], str]:
     """COMPREPLY for the line `words`, the cursor in the last word by default."""
     env = dict(
         os.environ,
-        PATH=f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}",
+        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
         SCRIPT=str(COMPLETIONS / "sscli.bash"),
         CWORD=str(len(words) - 1 if cword is None else cword),
     )
@@ -51,6 +54,7 @@ def bash_complete(*words: str, cword: int | None = None) -> tuple[list[str], str
         capture_output=True,
         text=True,
         timeout=HANG_GUARD,
+        cwd=cwd,
     )
     assert done.returncode == 0
     return [line for line in done.stdout.splitlines() if line], done.stderr
@@ -83,6 +87,84 @@ def config_dir(tmp_path) -> Path:
 def test_completions_dir_holds_the_generated_scripts(shell):
     saved = (COMPLETIONS / FILE_NAMES[shell]).read_text(encoding="utf-8")
     assert saved == script(shell)
+
+
+# zsh's completion system, stubbed down to what the script calls: _describe
+# prints the candidates it was given, one a line.
+ZSH_CALL = (
+    "compdef() { :; }; source $SCRIPT; compset() { :; }; "
+    '_describe() { print -rl -- "${(@P)4}"; }; words=("$@"); CURRENT=$#; _sscli'
+)
+FISH_CALL = 'source $SCRIPT; complete -C "$argv"'
+
+
+def shell_complete(shell: str, words: list[str], bin_dir: Path) -> list[str]:
+    """The candidates each shell's script gets for the line, cursor at its end."""
+    if shell == "bash":
+        found, _ = bash_complete(*words, bin_dir=bin_dir)
+        return found
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    env = dict(
+        os.environ,
+        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        SCRIPT=str(COMPLETIONS / FILE_NAMES[shell]),
+    )
+    if shell == "zsh":
+        argv = ["zsh", "-f", "-c", ZSH_CALL, "zsh", *words]
+    else:
+        argv = ["fish", "--no-config", "-c", FISH_CALL, " ".join(words)]
+    done = subprocess.run(
+        argv, env=env, capture_output=True, text=True, timeout=HANG_GUARD
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    return done.stdout.splitlines()
+
+
+def console_script(folder: Path, first_line: str, body: str) -> Path:
+    folder.mkdir()
+    path = folder / "sscli"
+    path.write_text(f"{first_line}\n{body}\n", encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_a_tab_runs_sscli_python_without_its_console_script(shell, tmp_path):
+    """The scripts read the interpreter off sscli's first line and skip the rest."""
+    ran = tmp_path / "console-script-ran"
+    body = f"open({str(ran)!r}, 'w'); raise SystemExit(1)"
+    console_script(tmp_path / "bin", f"#!{sys.executable}", body)
+
+    found = shell_complete(shell, ["sscli", "listVirtualMach"], tmp_path / "bin")
+
+    assert "listVirtualMachines" in found
+    assert not ran.exists()
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_a_sscli_that_is_no_python_script_is_run_as_it_is(shell, tmp_path):
+    ran = tmp_path / "wrapper-ran"
+    real = shlex.quote(str(BIN_DIR / "sscli"))
+    body = f'touch {shlex.quote(str(ran))}; exec {real} "$@"'
+    console_script(tmp_path / "bin", "#!/bin/sh", body)
+
+    found = shell_complete(shell, ["sscli", "listVirtualMach"], tmp_path / "bin")
+
+    assert "listVirtualMachines" in found
+    assert ran.exists()
+
+
+def test_a_sscli_package_in_the_current_directory_is_not_imported(tmp_path):
+    ran = tmp_path / "impostor-ran"
+    impostor = tmp_path / "sscli"
+    impostor.mkdir()
+    (impostor / "__init__.py").write_text(f"open({str(ran)!r}, 'w')\n")
+
+    found, _ = bash_complete("sscli", "listVirtualMach", cwd=tmp_path)
+
+    assert "listVirtualMachines" in found
+    assert not ran.exists()
 
 
 def test_the_cli_prints_the_script(sscli):
@@ -189,6 +271,22 @@ def test_output_and_profile_settings(config_dir):
     assert reply("sscli", "-o", "c") == ["csv", "column"]
 
 
+def test_option_values_complete_after_an_equals_sign_too(config_dir):
+    write_config(config_dir, "alpha", {"alpha": {}, "beta": {}})
+    assert reply("sscli", "--profile", "=") == ["alpha", "beta"]
+    assert reply("sscli", "--profile", "=", "b") == ["beta"]
+    assert reply("sscli", "--output", "=", "c") == ["csv", "column"]
+    assert reply("sscli", "--output", "=", "csv", "listZon") == [
+        "listZones",
+        "listZonesMetrics",
+    ]
+    assert answer("zsh", 1, ["sscli", "--profile="]) == "alpha\nbeta\n"
+    assert answer("fish", 1, ["sscli", "--output=t"]) == (
+        "--output=table\n--output=text\n--output=tsv\n"
+    )
+    assert answer("fish", 1, ["sscli", "--query="]) == ""  # no fixed values
+
+
 # -- ids from the server ---------------------------------------------------------------
 
 
@@ -270,6 +368,53 @@ def test_a_server_that_never_answers_gives_no_ids(config_dir):
         assert (found, errors) == ([], "")
     finally:
         listener.close()
+
+
+def test_a_dropping_server_is_asked_once_and_its_failure_remembered(config_dir):
+    """No retry inside a TAB, and the next TAB does not ask again at once."""
+    from sscli.simulator import Simulator
+
+    with Simulator(vms=2) as sim:
+        simulator_profile(config_dir, sim)
+        sim.drop_connections = 10  # each closed without an answer: worth a retry
+        first = bash_complete("sscli", "deployVirtualMachine", "zoneid", "=")
+        second = bash_complete("sscli", "deployVirtualMachine", "zoneid", "=")
+        assert first == second == ([], "")
+        assert len(sim.requests) == 1
+
+
+def test_a_remembered_failure_expires(config_dir, monkeypatch):
+    from sscli.completion import ids
+    from sscli.simulator import Simulator
+
+    with Simulator(vms=2) as sim:
+        simulator_profile(config_dir, sim)
+        sim.drop_connections = 1
+        assert ids.id_candidates("sim", "listZones") == []
+        assert ids.id_candidates("sim", "listZones") == []  # from the cache
+        monkeypatch.setattr(ids, "FAILURE_SECONDS", -1)
+        found = ids.id_candidates("sim", "listZones")
+        assert sorted(found) == sorted(listed_zones(sim).items())
+        assert [record.status for record in sim.requests] == [None, 200, 200]
+
+
+def test_ids_are_offered_when_the_cache_cannot_be_written(
+    config_dir, tmp_path, monkeypatch
+):
+    from sscli.simulator import Simulator
+
+    # A file where a dir should be: unwritable like /proc/nope, even for root.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("SSCLI_CACHE_DIR", str(blocker / "cache"))
+
+    with Simulator(vms=2) as sim:
+        simulator_profile(config_dir, sim)
+        labelled = [
+            f"{zone_id}  ({name})" for zone_id, name in listed_zones(sim).items()
+        ]
+        found = reply("sscli", "deployVirtualMachine", "zoneid", "=")
+        assert sorted(found) == sorted(labelled)
 
 
 # -- never an error in the terminal ----------------------------------------------------

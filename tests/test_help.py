@@ -168,11 +168,13 @@ def test_required_parameters_come_before_optional_ones(deploy_help):
 
 
 def test_every_bundled_apis_help_fits_80_columns_without_bare_dashes():
-    from sscli.catalog import read_answer, store
+    from conftest import LISTAPIS_418
+
+    from sscli.catalog import read_answer
     from sscli.catalog.details import api_from_entry
 
     bad = []
-    for entry in read_answer(store.BUNDLED_ANSWER)["api"]:
+    for entry in read_answer(str(LISTAPIS_418))["api"]:
         text = format_api_help(api_from_entry(entry))
         bad += [
             line for line in text.splitlines() if len(line) > 80 or line.strip() == "-"
@@ -216,12 +218,31 @@ def test_api_list_refuses_a_word_nothing_matches(catalog):
         format_api_list(catalog, "frobnicate")
 
 
-def test_api_list_suggests_a_close_name_for_a_typo(catalog):
+@pytest.mark.parametrize(
+    ("words", "suggested"),
+    [
+        (["list", "virtualmachnes"], "list virtualmachines"),
+        (["listVirtualMachnes"], "listVirtualMachines"),
+    ],
+)
+def test_api_list_suggests_a_close_name_in_the_grammar_typed(catalog, words, suggested):
     with pytest.raises(UsageError) as caught:
-        help_for(catalog, ["list", "virtualmachnes"])
+        help_for(catalog, words)
     assert str(caught.value) == (
-        "no API name contains 'list virtualmachnes'; did you mean listVirtualMachines?"
+        f"no API name contains {' '.join(words)!r}; did you mean {suggested}?"
     )
+
+
+def test_counts_of_one_api_are_singular(catalog):
+    assert help_for(catalog, ["deployVirtualMachin"]).startswith(
+        "1 API matching 'deployVirtualMachin' ("
+    )
+    lone = next(
+        verb
+        for verb in sorted({verb_of(name) for name in catalog.names()})
+        if len(catalog.verb_names(verb)) == 1
+    )
+    assert help_for(catalog, [lone]).startswith(f"1 {lone} API (")
 
 
 def test_help_for_reads_both_grammars(catalog):

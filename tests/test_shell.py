@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shlex
+import socket
 import stat
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -199,6 +203,20 @@ def test_set_secretkey_asks_without_echo_and_keeps_it_out_of_history(
     assert sim_profile.secretkey not in shell.history_path().read_text()
 
 
+def test_a_line_may_start_with_sscli_or_cmk_as_at_a_shell_prompt(session, sim_profile):
+    assert "KVM" in run_line(session, "sscli listHypervisors -o json")
+    shown = run_line(session, "cmk list zones -o json")
+    assert sim_profile.state.zones[0]["name"] in shown
+    assert "Already in the sscli shell" in run_line(session, "sscli")
+
+    assert "Unknown API" not in session.logfile_read.getvalue()
+    assert [record.params["command"] for record in sim_profile.requests] == [
+        "listHypervisors",
+        "listZones",
+    ]
+    assert leave(session) == 0
+
+
 def test_exit_leaves_the_shell(session):
     session.send("exit\r")
     session.expect(pexpect.EOF)
@@ -228,6 +246,78 @@ def test_ctrl_c_stops_waiting_for_a_job_without_leaving(tmp_path):
         assert leave(child) == 0
 
 
+# -- TAB against a server that cannot give ids -----------------------------------------
+
+REFUSED_BODY = (
+    '{"errorresponse": {"errorcode": 432, "cserrorcode": 9999, '
+    '"errortext": "The given command does not exist or it is not available"}}'
+)
+
+
+@contextlib.contextmanager
+def stopped_server():
+    """The URL of a port that nobody listens on: every connection is refused."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    yield f"http://127.0.0.1:{port}/client/api", lambda: None
+
+
+@contextlib.contextmanager
+def mute_server():
+    """A port whose kernel completes the handshake and then nobody reads.
+
+    Its `finish` closes the listener, which resets the waiting connection: the
+    fetch still running in the shell fails at that moment, not seconds later.
+    """
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/client/api", listener.close
+    finally:
+        listener.close()
+
+
+@contextlib.contextmanager
+def refusing_server():
+    """A server that answers every call with 432, as for an API the role lacks."""
+    from sscli.simulator import Simulator
+
+    with Simulator(vms=1) as sim:
+        sim.fail_status, sim.fail_body = 432, REFUSED_BODY
+        yield sim.url, lambda: None
+
+
+def wait_for(path, seconds: float = WAIT_SECONDS) -> bool:
+    """True once `path` exists; the TAB has then given up on the server."""
+    give_up = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < give_up:
+        time.sleep(0.05)
+    return path.exists()
+
+
+@pytest.mark.parametrize("server", [stopped_server, mute_server, refusing_server])
+def test_tab_on_ids_from_a_server_that_fails_prints_nothing(server):
+    from sscli.completion import ids
+
+    with server() as (url, finish):
+        config.save_profile("down", {"url": url, "apikey": "k", "secretkey": "s"})
+        child = start_shell("-p", "down", profile="down")
+        child.send("deployVirtualMachine zoneid=\t")
+        gave_up = wait_for(Path(ids._cache_path("down", "listZones")))
+        finish()
+        press(child, CTRL_C, profile="down")
+        shown = run_line(child, "help listZones", profile="down")
+
+        assert leave(child) == 0
+    terminal = child.logfile_read.getvalue()
+    for noise in ("Traceback", "Exception in thread", "cannot reach", "Error"):
+        assert noise not in terminal
+    assert "Response fields" in shown
+    assert gave_up  # and the failure is remembered for the next TAB
+
+
 # -- the pieces, in-process ----------------------------------------------------------
 
 
@@ -241,6 +331,11 @@ def test_the_completer_replaces_the_whole_word_under_the_cursor(sim_profile):
 
     assert [item.text for item in offered] == ["zones", "zonesmetrics"]
     assert all(item.start_position == -2 for item in offered)
+
+
+def test_the_completer_reads_past_a_leading_sscli(sim_profile):
+    offered = completions("sscli list zo")
+    assert [item.text for item in offered] == ["zones", "zonesmetrics"]
 
 
 def test_the_completer_shows_ids_with_names_after_the_equals_sign(sim_profile):

@@ -94,16 +94,24 @@ class Catalog:
         raise UsageError(self._unknown_api_message(words))
 
     def _unknown_api_message(self, words: list[str]) -> str:
-        typed, wanted = words[0], words[0]
-        if len(words) > 1 and "=" not in words[1] and self._is_verb(words[0]):
-            typed, wanted = f"{words[0]} {words[1]}", words[0] + words[1]
-        candidates = closest_names(wanted, self.names())
+        typed, candidates = self.suggestions(words)
         if candidates:
             return f"Unknown API {typed!r}; did you mean {_either(candidates)}?"
         return (
             f"Unknown API {typed!r}; see `sscli help` for the list "
             "(or `sscli sync` if the cloud is newer than the catalog)"
         )
+
+    def suggestions(self, words: list[str]) -> tuple[str, list[str]]:
+        """The name the words tried to give, and the closest APIs, in the grammar
+        typed: `list zone` gets `list zones`, `listZone` gets `listZones`."""
+        if len(words) > 1 and "=" not in words[1] and self._is_verb(words[0]):
+            verb = words[0]
+            candidates = closest_names(verb + words[1], self.names())
+            return f"{verb} {words[1]}", [
+                _in_two_words(name, verb) for name in candidates
+            ]
+        return words[0], closest_names(words[0], self.names())
 
     def _is_verb(self, word: str) -> bool:
         """True for `list` in `list virtualmachnes`: some API starts with it."""
@@ -154,30 +162,22 @@ class Catalog:
 
     def related_list_api(self, api_name: str, param: str) -> str | None:
         """The list API whose ids fill `param` of `api_name`, from `related`."""
-        spec = self._param_spec(self.params(api_name), param)
+        specs = self.params(api_name)
+        spec = specs.get(_spelt_as_catalog(specs, param).split("[", 1)[0])
         if spec is None or spec[2] == NO_LIST_API:
             return None
         return spec[2]
 
-    @staticmethod
-    def _param_spec(specs: dict, param: str):
-        base = param.split("[", 1)[0]
-        if base in specs:
-            return specs[base]
-        lowered = base.lower()
-        for name, spec in specs.items():
-            if name.lower() == lowered:
-                return spec
-        return None
-
     def check(self, name: str, params: dict[str, str]) -> list[str]:
         """Raise UsageError for what the server would refuse; return warnings.
 
-        Booleans are normalised to lower case in `params` (CloudStack reads them
-        case-insensitively, so nothing changes for the server).
+        Parameter names match in any case and are renamed in `params` to the
+        catalog's spelling, as the API name is; booleans are lower-cased
+        (CloudStack reads them in any case, so nothing changes for the server).
         """
         name = self._known(name)
         specs = self.params(name)
+        _respell(specs, params)
         self._check_required(name, specs, params)
         warnings = []
         for key, value in params.items():
@@ -192,11 +192,12 @@ class Catalog:
 
     @staticmethod
     def _check_required(name: str, specs: dict, params: dict[str, str]) -> None:
-        given = {key.split("[", 1)[0].lower() for key in params}
+        """An empty value (`zoneid=`) does not count: the server would refuse it."""
+        given = {key.split("[", 1)[0] for key, value in params.items() if value}
         missing = [
             param
             for param, (_, required, _) in sorted(specs.items())
-            if required and param.lower() not in given
+            if required and param not in given
         ]
         if missing:
             how = "them as name=value"
@@ -234,9 +235,38 @@ class Catalog:
         return api_from_entry(entry)
 
 
+def _respell(specs: dict, params: dict[str, str]) -> None:
+    """Rename `ZoneId` to the catalog's `zoneid`, in place and in order."""
+    respelt: dict[str, str] = {}
+    typed: dict[str, str] = {}
+    for key, value in params.items():
+        spelt = _spelt_as_catalog(specs, key)
+        if spelt in respelt:
+            raise UsageError(
+                f"parameter {spelt} given twice (as {typed[spelt]!r} and {key!r}); "
+                "keep one"
+            )
+        respelt[spelt], typed[spelt] = value, key
+    params.clear()
+    params.update(respelt)
+
+
+def _spelt_as_catalog(specs: dict, key: str) -> str:
+    """`ZoneId` -> `zoneid`, `Tags[0].key` -> `tags[0].key`; unknown names as typed."""
+    base = key.split("[", 1)[0]
+    if base in specs:
+        return key
+    lowered = base.lower()
+    for known in specs:
+        if known.lower() == lowered:
+            return known + key[len(base) :]
+    return key
+
+
 def _checked_value(api: str, key: str, kind: str, value: str) -> str:
-    # Empty values pass: the server ignores them, and `key=` is how to send one.
-    if not value:
+    """Other types pass empty (`displaytext=` may clear a field); a number or a
+    boolean cannot be empty, and the server would refuse one."""
+    if not value and kind not in INTEGER_TYPES and kind != BOOLEAN_TYPE:
         return value
     if kind in INTEGER_TYPES and not _is_integer(value):
         raise UsageError(f"{api}: {key} must be a whole number, got {value!r}")
@@ -270,6 +300,16 @@ def closest_names(word: str, choices: list[str]) -> list[str]:
     return [
         lowered[choice] for ratio, choice in scored if ratio >= best - CLOSE_RUNNER_UP
     ]
+
+
+def _in_two_words(name: str, verb: str) -> str:
+    """listZones -> `list zones`, CloudMonkey's way; a name of another verb as is."""
+    if (
+        name.lower().startswith(verb.lower())
+        and name[len(verb) : len(verb) + 1].isupper()
+    ):
+        return f"{name[: len(verb)]} {name[len(verb) :].lower()}"
+    return name
 
 
 def _either(names: list[str]) -> str:

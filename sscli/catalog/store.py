@@ -1,4 +1,5 @@
-"""Where catalogs live on disk: the bundled files and each profile's synced ones.
+"""Where catalogs live on disk: the bundled files, each profile's synced ones, and
+the ids a TAB fetched for a profile.
 
 Every TAB reads from here, so it imports only os and sscli.files (dirs and
 atomic writes, shared with the config).
@@ -13,8 +14,8 @@ from sscli.files import cache_dir, config_dir, write_atomically  # noqa: F401 - 
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")
 BUNDLED_INDEX = os.path.join(DATA_DIR, "catalog-4.18.idx")
 BUNDLED_DETAILS = os.path.join(DATA_DIR, "details-4.18.gz")
-BUNDLED_ANSWER = os.path.join(DATA_DIR, "listApis-4.18.json.gz")  # the source
 CATALOG_SUBDIR = "catalog"
+IDS_SUBDIR = "complete"
 INDEX_SUFFIX = ".idx"
 DETAILS_SUFFIX = ".details.gz"
 
@@ -24,6 +25,34 @@ def profile_paths(profile_name: str) -> tuple[str, str]:
     folder = os.path.join(cache_dir(), CATALOG_SUBDIR)
     stem = os.path.join(folder, safe_file_name(profile_name))
     return stem + INDEX_SUFFIX, stem + DETAILS_SUFFIX
+
+
+def ids_dir(profile_name: str) -> str:
+    """Where completion caches the ids it fetched for one profile."""
+    return os.path.join(cache_dir(), IDS_SUBDIR, safe_file_name(profile_name))
+
+
+def forget_profile(profile_name: str) -> None:
+    """Remove a deleted profile's synced catalog, cached ids and login session,
+    so that a new profile of the same name starts from the bundled catalog."""
+    import shutil
+
+    from sscli import session
+
+    try:
+        for path in profile_paths(profile_name):
+            if os.path.lexists(path):
+                os.unlink(path)
+        if os.path.isdir(ids_dir(profile_name)):
+            shutil.rmtree(ids_dir(profile_name))
+        session.forget(profile_name)
+    except OSError as err:
+        from sscli.errors import ConfigError
+
+        raise ConfigError(
+            f"cannot remove the cache of profile {profile_name!r}: {err}; "
+            f"remove it by hand"
+        ) from None
 
 
 def safe_file_name(name: str) -> str:

@@ -140,6 +140,8 @@ def complete(tokens: list[str], current: str) -> list[Candidate]:
         from sscli.completion.settings import option_values
 
         return option_values(line.option_waiting, current)
+    if current.startswith("--") and "=" in current:
+        return _inline_option_values(current)
     if current.startswith("-"):
         return matching([*VALUE_OPTIONS, *FLAG_OPTIONS], current)
     if not line.positionals:
@@ -150,6 +152,17 @@ def complete(tokens: list[str], current: str) -> list[Candidate]:
 
         return builtin_args(line, first, line.positionals[1:], current)
     return _api_words(line, current)
+
+
+def _inline_option_values(current: str) -> list[Candidate]:
+    """`--profile=<TAB>`: the values `--profile <TAB>` offers, after the `=`."""
+    option, _, typed = current.partition("=")
+    if option not in VALUE_OPTIONS:
+        return []
+    from sscli.completion.settings import option_values
+
+    found = option_values(option, typed)
+    return [(f"{option}={value}", label) for value, label in found]
 
 
 def _first_words(line: Line, current: str) -> list[Candidate]:

@@ -17,7 +17,9 @@ from typing import Any, Protocol
 
 from .state import Cloud, Row
 
-CATALOG_RESOURCE = "data/listApis-4.18.json.gz"
+# The bundled details file holds every API's listApis entry, one a line (format
+# in sscli/catalog/build.py): the whole answer, without shipping it twice.
+CATALOG_RESOURCE = "data/details-4.18.gz"
 PARAM_ERROR = 431
 UNKNOWN_COMMAND = 432
 INTERNAL_ERROR = 530
@@ -69,9 +71,11 @@ def handler(command: str) -> Callable[[Handler], Handler]:
 
 @functools.cache
 def load_catalog() -> dict[str, Any]:
-    """The bundled listApis answer: {"count": 705, "api": [...]}."""
+    """The bundled listApis answer: {"count": 705, "api": [...]}, by name."""
     data = resources.files("sscli").joinpath(CATALOG_RESOURCE).read_bytes()
-    return json.loads(gzip.decompress(data))
+    lines = gzip.decompress(data).decode("utf-8").splitlines()[1:]  # after the header
+    apis = [json.loads(line.split("\t", 1)[1]) for line in lines if line]
+    return {"count": len(apis), "api": apis}
 
 
 @functools.cache
