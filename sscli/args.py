@@ -97,6 +97,8 @@ def _read_value(name: str, value: str) -> str:
         raise UsageError(f"{name}=@{value[1:]}: no such file") from None
     except UnicodeDecodeError:
         raise UsageError(f"{name}=@{value[1:]}: the file is not UTF-8 text") from None
+    except ValueError:  # a NUL in the path: no file can have that name
+        raise UsageError(f"{name}=@{value[1:]!r}: not a possible file name") from None
     except OSError as err:
         raise UsageError(f"{name}=@{value[1:]}: {err.strerror}") from None
 
