@@ -309,7 +309,8 @@ class _PageFetcher:
     def is_repeat(self, page: int, rows: list[Row], total: int) -> bool:
         """True when a page past the count repeats one: the server ignores `page`.
 
-        Within the count a repeated page would loop or lose rows, so it fails.
+        Within the count, rows with ids sent again would loop or lose rows, so
+        that fails; rows without ids may well be alike, so they are kept.
         """
         if not rows:
             return False
@@ -318,6 +319,8 @@ class _PageFetcher:
             return False
         if (page - 1) * self.pagesize >= total:
             return True
+        if any(row_key(row) is None for row in rows):
+            return False
         raise BadResponseError(
             f"{self.command} sent page {page} identical to page {earlier}; "
             "the server repeats pages, so the list would be wrong. "

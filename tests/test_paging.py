@@ -390,6 +390,33 @@ def test_a_template_in_two_zones_is_two_rows_across_pages():
     assert warnings == []
 
 
+# -- rows without an id ---------------------------------------------------------------
+
+
+def test_identical_rows_without_ids_are_all_kept():
+    server = FakeListServer(0)
+    server.rows = [{"name": "same", "value": "1"} for _ in range(1200)]
+    warnings: list[str] = []
+    response = paging.fetch_all(server, "listThings", {}, warn=warnings.append)
+    assert response["thing"] == server.rows
+    assert response["count"] == len(server.rows)
+    assert server.pages_asked() == [1, 2, 3]
+    assert warnings == []
+
+
+def test_rows_without_ids_from_a_server_ignoring_page_stop_past_the_count():
+    server = FakeListServer(0)
+    server.rows = [{"name": f"n{n}"} for n in range(1200)]
+    server.ignore_page = True
+    warnings: list[str] = []
+    response = paging.fetch_all(server, "listThings", {}, warn=warnings.append)
+    # Within the count the repeats cannot be told from rows; past it they stop.
+    assert response["thing"] == server.rows[:500] * 3
+    assert server.pages_asked() == [1, 2, 3, 4]
+    assert len(warnings) == 1
+    assert "counted 1200 rows but sent 1500" in warnings[0]
+
+
 # -- concurrency -----------------------------------------------------------------
 
 
