@@ -284,15 +284,26 @@ class _PageFetcher:
 
     def ask_ahead(self, page: int, joined: JoinedRows) -> None:
         """Ask every page up to the count's last one, and `page` at least."""
+        self.check_bounds(page, joined.counted)
         last = max(page, last_page(joined.total, self.pagesize))
-        if last > MAX_PAGES:
+        for number in range(self.asked + 1, last + 1):
+            self.pending[number] = self.pool.submit(number)
+        self.asked = max(self.asked, last)
+
+    def check_bounds(self, page: int, counted: int | None) -> None:
+        """Refuse a list of more than MAX_PAGES pages, counted or sent."""
+        if counted is not None and -(-counted // self.pagesize) > MAX_PAGES:
+            raise BadResponseError(
+                f"{self.command} counts {counted} rows, more than {MAX_PAGES} "
+                f"pages of {self.pagesize}; narrow the list with a filter or page "
+                "it yourself with page=N"
+            )
+        # Past the count's last page, only a server that ignores it sends more.
+        if page > MAX_PAGES + 1:
             raise BadResponseError(
                 f"{self.command} kept sending full pages past page {MAX_PAGES}; "
                 "narrow the list with a filter or page it yourself with page=N"
             )
-        for number in range(self.asked + 1, last + 1):
-            self.pending[number] = self.pool.submit(number)
-        self.asked = max(self.asked, last)
 
     def fetch_page(self, page: int) -> dict:
         return self.client.request(

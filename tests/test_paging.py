@@ -417,6 +417,43 @@ def test_rows_without_ids_from_a_server_ignoring_page_stop_past_the_count():
     assert "counted 1200 rows but sent 1500" in warnings[0]
 
 
+# -- bounds ---------------------------------------------------------------------------
+
+
+def test_a_count_beyond_the_page_bound_fails_saying_so():
+    server = FakeListServer(1000)
+    server.reported_count = (paging.MAX_PAGES + 1) * paging.PAGE_SIZE
+    with pytest.raises(BadResponseError) as raised:
+        paging.fetch_all(server, "listThings", {})
+    assert raised.value.message.startswith(
+        f"listThings counts {server.reported_count} rows, more than "
+        f"{paging.MAX_PAGES} pages of {paging.PAGE_SIZE};"
+    )
+    assert server.pages_asked() == [1]
+
+
+def test_a_count_of_exactly_the_page_bound_is_fetched(monkeypatch):
+    monkeypatch.setattr(paging, "MAX_PAGES", 4)
+    server = FakeListServer(400, max_pagesize=100)
+    response = paging.fetch_all(server, "listThings", {}, pagesize=100)
+    assert ids(response["thing"]) == ids(server.rows)
+    assert server.pages_asked() == [1, 2, 3, 4, 5]
+
+
+def test_a_server_sending_full_pages_forever_is_stopped(monkeypatch):
+    monkeypatch.setattr(paging, "MAX_PAGES", 4)
+
+    class Endless:
+        def request(self, command, params):
+            page, size = int(params["page"]), int(params["pagesize"])
+            rows = [{"id": f"{page}-{n}"} for n in range(size)]
+            return {"count": size, "thing": rows}
+
+    with pytest.raises(BadResponseError) as raised:
+        paging.fetch_all(Endless(), "listThings", {}, pagesize=10)
+    assert "kept sending full pages past page 4" in raised.value.message
+
+
 # -- concurrency -----------------------------------------------------------------
 
 
