@@ -145,6 +145,22 @@ def test_ctrl_c_while_sleeping_stops_waiting_with_the_resume_command():
     assert f"sscli wait {JOBID}" in err.message
 
 
+@pytest.mark.parametrize("ending", ["timeout", "ctrl-c", "network"])
+def test_every_resume_command_names_the_profile(ending):
+    clock = FakeClock()
+    client = ScriptedClient(PENDING)
+    sleep = interrupted_sleep if ending == "ctrl-c" else clock.sleep
+    if ending == "network":
+        client = ScriptedClient(PENDING, NetworkError("connection refused"))
+    with pytest.raises((JobTimeoutError, JobInterrupted, NetworkError)) as raised:
+        jobs.wait(client, JOBID, 10, sleep=sleep, clock=clock, profile="slow")
+    line = raised.value.line()
+    assert f"sscli -p slow wait {JOBID}" in line
+    assert "sscli wait" not in line
+    if ending == "timeout":
+        assert f"sscli -p slow queryAsyncJobResult jobid={JOBID}" in line
+
+
 def test_ctrl_c_during_a_poll_request_stops_waiting_too():
     with pytest.raises(JobInterrupted):
         wait(ScriptedClient(PENDING, KeyboardInterrupt()))
@@ -287,23 +303,59 @@ def test_cli_times_out_with_the_job_id_and_how_to_check(sscli, job_sim):
     result = sscli("rebootVirtualMachine", f"id={running_vm(job_sim)}")
     assert result.code == ExitCode.JOB_TIMEOUT
     (job,) = job_sim.state.jobs
-    assert f"sscli queryAsyncJobResult jobid={job.jobid}" in result.err
+    assert f"sscli -p jobs wait {job.jobid}" in result.err
+    assert f"sscli -p jobs queryAsyncJobResult jobid={job.jobid}" in result.err
+
+
+def test_cli_timeout_under_another_profile_resumes_on_that_profile(sscli, job_sim):
+    from sscli import config
+
+    config.save_profile(
+        "slow",
+        {"url": job_sim.url, "apikey": job_sim.apikey, "secretkey": job_sim.secretkey},
+    )
+    config.set_value("timeout", "1", profile="slow")
+    job_sim.job_seconds = 60
+    result = sscli("-p", "slow", "rebootVirtualMachine", f"id={running_vm(job_sim)}")
+    assert result.code == ExitCode.JOB_TIMEOUT
+    (job,) = job_sim.state.jobs
+    assert f"wait again with: sscli -p slow wait {job.jobid} " in result.err
+    assert f"sscli -p slow queryAsyncJobResult jobid={job.jobid}" in result.err
+
+    resumed = sscli("-p", "slow", "wait", job.jobid)
+    assert resumed.code == ExitCode.JOB_TIMEOUT  # the job is still running there
+
+
+def test_cli_without_a_stored_profile_names_none(sscli, job_sim, monkeypatch):
+    from sscli import config
+
+    config.delete_profile("jobs")
+    monkeypatch.setenv("SSCLI_URL", job_sim.url)
+    monkeypatch.setenv("SSCLI_APIKEY", job_sim.apikey)
+    monkeypatch.setenv("SSCLI_SECRETKEY", job_sim.secretkey)
+    job_sim.job_seconds = 60
+    monkeypatch.setattr(jobs, "query_job", interrupt_after_first_poll)
+    result = sscli("rebootVirtualMachine", f"id={running_vm(job_sim)}")
+    assert result.code == ExitCode.INTERRUPTED
+    (job,) = job_sim.state.jobs
+    assert f"Resume with: sscli wait {job.jobid}" in result.err
+
+
+REAL_QUERY_JOB = jobs.query_job
+
+
+def interrupt_after_first_poll(client, jobid, profile=None):
+    REAL_QUERY_JOB(client, jobid, profile)
+    raise KeyboardInterrupt  # as if Ctrl-C came right after the first poll
 
 
 def test_cli_ctrl_c_prints_the_job_and_exits_130(sscli, job_sim, monkeypatch):
-    real_query = jobs.query_job
-
-    def query_then_interrupt(client, jobid):
-        answer = real_query(client, jobid)
-        raise KeyboardInterrupt  # as if Ctrl-C came right after the first poll
-        return answer
-
-    monkeypatch.setattr(jobs, "query_job", query_then_interrupt)
+    monkeypatch.setattr(jobs, "query_job", interrupt_after_first_poll)
     job_sim.job_seconds = 60
     result = sscli("rebootVirtualMachine", f"id={running_vm(job_sim)}")
     assert result.code == ExitCode.INTERRUPTED == 130
     (job,) = job_sim.state.jobs
-    assert f"sscli wait {job.jobid}" in result.err
+    assert f"Resume with: sscli -p jobs wait {job.jobid}" in result.err
     assert job.status == 0  # not cancelled
 
 
