@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
@@ -220,7 +221,48 @@ def test_the_spinner_stops_when_the_wait_is_interrupted():
             on_poll=spinner.update,
             sleep=interrupted_sleep,
         )
-    assert spinner._progress is None
+    assert spinner._live is None
+
+
+SPINNER_FRAME = re.compile(r"^[\u2800-\u28ff] ")  # one braille frame of "dots"
+WAITED = re.compile(r" \d+:\d\d:\d\d(?: |$)")
+
+
+def test_the_spinner_at_80_columns_keeps_spinner_id_and_time():
+    from rich.console import Console
+
+    from sscli.progress import JobSpinner
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=80, record=True)
+    with JobSpinner(JOBID, console=console):
+        pass
+    drawn = console.export_text()
+    assert SPINNER_FRAME.match(drawn)
+    assert f" Waiting for job {JOBID} " in drawn
+    assert WAITED.search(drawn)
+    assert "…" not in drawn
+
+
+@pytest.mark.parametrize("width", [40, 50, 60, 66, 80, 100, 102, 140])
+def test_the_spinner_line_gives_up_the_hint_first(width):
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from sscli.progress import JOB_HINTS, JobLine
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=width)
+    lines = console.render_lines(JobLine(JOBID), console.options, pad=False)
+    texts = ["".join(segment.text for segment in line) for line in lines]
+    assert all(cell_len(text) <= width for text in texts)
+    drawn = " ".join(text.strip() for text in texts)
+    assert SPINNER_FRAME.match(drawn)
+    assert JOBID in drawn.split()
+    assert WAITED.search(drawn)
+    hints = [hint for hint in JOB_HINTS if drawn.endswith(hint)]
+    if hints:
+        assert f"Waiting for job {JOBID}" in drawn
+    if width >= len(f"x Waiting for job {JOBID} 0:00:00 {JOB_HINTS[0]}"):
+        assert hints == [JOB_HINTS[0]]
 
 
 def test_the_page_bar_counts_rows(capsys):
