@@ -66,7 +66,7 @@ def run_call(words: list[str], options: RunOptions) -> None:
     client = make_client(profile, options, catalog)
     response = send(client, command, args.params, options, catalog.params(command))
     if wants_wait(options, profile):
-        response = finish_job(client, response, profile.timeout)
+        response = finish_job(client, response, profile)
     show(response, output_format(profile), options, args.fields, args.exclude)
 
 
@@ -145,18 +145,30 @@ def wants_wait(options: RunOptions, profile: config.Profile) -> bool:
     return not options.no_wait and profile.asyncblock
 
 
-def finish_job(client, response: dict, timeout: float) -> dict:
+def finish_job(client, response: dict, profile: config.Profile) -> dict:
     from sscli import jobs
 
     jobid = jobs.started_job(response)
     if jobid is None:
         return response
+    name = resume_profile(profile)
     if not sys.stderr.isatty():
-        return jobs.wait(client, jobid, timeout)
+        return jobs.wait(client, jobid, profile.timeout, profile=name)
     from sscli.progress import JobSpinner
 
     with JobSpinner(jobid) as spinner:
-        return jobs.wait(client, jobid, timeout, on_poll=spinner.update)
+        return jobs.wait(
+            client, jobid, profile.timeout, on_poll=spinner.update, profile=name
+        )
+
+
+def resume_profile(profile: config.Profile) -> str | None:
+    """The -p for a printed resume command: the profile, if the file has it.
+
+    A run made from the environment alone has no profile to name.
+    """
+    _, stored = config.profile_names()
+    return profile.name if profile.name in stored else None
 
 
 def output_format(profile: config.Profile) -> str:

@@ -239,7 +239,7 @@ def wait_command(ctx: click.Context, jobid: str, words: tuple[str, ...]) -> None
     options = _options(ctx)
     profile = config.resolve(options.profile, options.output)
     client = make_client(profile, options)
-    result = finish_job(client, {"jobid": jobid}, profile.timeout)
+    result = finish_job(client, {"jobid": jobid}, profile)
     show(result, output_format(profile), options, selection.fields, selection.exclude)
 
 

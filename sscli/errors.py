@@ -135,22 +135,37 @@ class JobFailedError(APIError):
         return f"Job {self.jobid} failed: {super()._format()}"
 
 
+def sscli_command(words: str, profile: str | None = None) -> str:
+    """A command line to print for the user, on the profile of this run.
+
+    Profile names need no quoting: letters, digits, '.', '_' and '-' only.
+    """
+    option = f"-p {profile} " if profile else ""
+    return f"sscli {option}{words}"
+
+
+def resume_hint(jobid: str, profile: str | None = None) -> str:
+    return sscli_command(f"wait {jobid}", profile)
+
+
 class JobTimeoutError(SscliError):
     exit_code = ExitCode.JOB_TIMEOUT
 
-    def __init__(self, jobid: str, waited: float):
+    def __init__(self, jobid: str, waited: float, profile: str | None = None):
         self.jobid = jobid
+        query = sscli_command(f"queryAsyncJobResult jobid={jobid}", profile)
         super().__init__(
             f"Job {jobid} still running after {waited:.0f}s; wait again with: "
-            f"sscli wait {jobid} (or sscli queryAsyncJobResult jobid={jobid})"
+            f"{resume_hint(jobid, profile)} (or {query})"
         )
 
 
 class JobInterrupted(SscliError):
     exit_code = ExitCode.INTERRUPTED
 
-    def __init__(self, jobid: str):
+    def __init__(self, jobid: str, profile: str | None = None):
         self.jobid = jobid
         super().__init__(
-            f"Stopped waiting; job {jobid} goes on. Resume with: sscli wait {jobid}"
+            f"Stopped waiting; job {jobid} goes on. "
+            f"Resume with: {resume_hint(jobid, profile)}"
         )

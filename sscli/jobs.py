@@ -11,6 +11,7 @@ from sscli.errors import (
     JobInterrupted,
     JobTimeoutError,
     SscliError,
+    resume_hint,
 )
 
 JOB_PENDING, JOB_SUCCEEDED, JOB_FAILED = 0, 1, 2
@@ -46,15 +47,18 @@ def wait(
     on_poll: Callable[[str, float], None] | None = None,
     sleep=time.sleep,
     clock=time.monotonic,
+    profile: str | None = None,
 ) -> dict:
     """Return the job's jobresult; raise when it fails, times out or is interrupted.
 
     The last poll falls on the deadline itself, so a job gets all of `timeout`.
+    `profile` goes into the commands printed to resume waiting, so that they ask
+    the cloud that runs the job.
     """
     started = clock()
     try:
         for interval in poll_intervals():
-            job = query_job(client, jobid)
+            job = query_job(client, jobid, profile)
             status = int(job.get("jobstatus", JOB_PENDING))
             if status == JOB_SUCCEEDED:
                 return job.get("jobresult") or {}
@@ -65,15 +69,15 @@ def wait(
             if on_poll:
                 on_poll(jobid, elapsed)
             if elapsed >= timeout:
-                raise JobTimeoutError(jobid, elapsed)
+                raise JobTimeoutError(jobid, elapsed, profile)
             sleep(min(interval, timeout - elapsed))
     except KeyboardInterrupt:
         # Ctrl-C stops the waiting only; the job goes on in the cloud.
-        raise JobInterrupted(jobid) from None
+        raise JobInterrupted(jobid, profile) from None
     raise AssertionError("poll_intervals never ends")  # pragma: no cover
 
 
-def query_job(client, jobid: str) -> dict:
+def query_job(client, jobid: str, profile: str | None = None) -> dict:
     """One queryAsyncJobResult; a failed poll names the job, which goes on."""
     try:
         return client.request(QUERY_COMMAND, {"jobid": jobid})
@@ -88,15 +92,15 @@ def query_job(client, jobid: str) -> dict:
                 err.cserrorcode,
                 err.http_status,
             ) from None
-        raise _still_running(err, jobid) from None
+        raise _still_running(err, jobid, profile) from None
     except SscliError as err:
-        raise _still_running(err, jobid) from None
+        raise _still_running(err, jobid, profile) from None
 
 
-def _still_running(err: SscliError, jobid: str) -> SscliError:
+def _still_running(err: SscliError, jobid: str, profile: str | None) -> SscliError:
     err.message = (
         f"{err.message}; job {jobid} may still be running, "
-        f"resume with: sscli wait {jobid}"
+        f"resume with: {resume_hint(jobid, profile)}"
     )
     err.args = (err.message,)
     return err

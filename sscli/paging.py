@@ -1,11 +1,15 @@
 """Fetching every page of a list API, the later pages side by side, in order.
 
 CloudStack caps a list at its `default.page.size` while `count` reports the true
-total, so a list without `page`/`pagesize` of the user's is fetched page by page:
-page 1 tells the total, the remaining pages are fetched by a small pool of
-threads, and the rows are joined in the server's order. Paging ends on a short or
-empty page only: some list APIs report a wrong `count`, so a full page always
-asks for the next one.
+total, so a list without `page`/`pagesize` of the user's is fetched page by page,
+always with an explicit pagesize: page 1 tells the total, the remaining pages are
+fetched by a small pool of threads, and the rows are joined in the server's order.
+Paging ends on a short or empty page only: some list APIs report a wrong `count`,
+so a full page always asks for the next one.
+
+A list that changes while it is paged shifts rows across page boundaries: a row
+sent twice is kept once, and when the rows joined are not what the server counted
+one warning says so. The JSON keeps `count` equal to the rows it holds.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import json
 import queue
 import re
+import sys
 import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import Future
@@ -74,10 +79,12 @@ def fetch_all(
     progress: Progress | None = None,
     pagesize: int = PAGE_SIZE,
     workers: int = WORKERS,
+    warn: Callable[[str], None] | None = None,
 ) -> dict:
     """Every row of a list API as one response: `count` and the joined list.
 
-    Any failing page fails the whole call; no partial list is returned.
+    Any failing page fails the whole call; no partial list is returned. `warn`
+    (stderr by default) hears once when the rows joined differ from the count.
     """
     if has_paging_params(params):
         return client.request(command, params)
@@ -85,21 +92,23 @@ def fetch_all(
     listkey = find_list_key(first)
     if listkey is None:
         return first
-    served = len(first[listkey])
-    pagesize = served_pagesize(served, _as_count(first.get("count"), 0), pagesize)
-    if served != pagesize:
-        # One short page, or an API that ignores pagesize: that is every row.
-        return first
+    joined = JoinedRows(first[listkey], first.get("count"))
 
-    fetcher = _PageFetcher(client, command, params, pagesize, workers)
-    try:
-        rows = fetcher.fetch_rest(first[listkey], first.get("count"), progress)
-    finally:
-        fetcher.close()
-        if progress is not None:
-            progress.close()
-    first[listkey] = rows
-    first["count"] = len(rows)
+    # A short page 1 is every row; a longer one means the API ignores pagesize.
+    if len(first[listkey]) == pagesize:
+        fetcher = _PageFetcher(client, command, params, pagesize, workers)
+        try:
+            fetcher.fetch_rest(joined, first[listkey], progress)
+        finally:
+            fetcher.close()
+            if progress is not None:
+                progress.close()
+    first[listkey] = joined.rows
+    first["count"] = len(joined.rows)
+
+    mismatch = joined.mismatch(command)
+    if mismatch:
+        (warn or print_warning)(mismatch)
     return first
 
 
@@ -109,7 +118,8 @@ def fetch_first_page(
     """Page 1 and the page size the server accepted.
 
     A server whose default.page.size is below ours refuses our pagesize with a
-    431 naming its maximum; page 1 is asked again with that maximum.
+    431 naming its maximum (CloudStack never cuts a page silently instead); page
+    1 is asked again with that maximum.
     """
     try:
         return client.request(command, page_params(params, 1, pagesize)), pagesize
@@ -118,16 +128,6 @@ def fetch_first_page(
         if allowed is None or allowed >= pagesize:
             raise
     return client.request(command, page_params(params, 1, allowed)), allowed
-
-
-def served_pagesize(rows: int, count: int, asked: int) -> int:
-    """The page size the server used: ours, or a smaller cap it set without a 431.
-
-    A short page 1 whose count promises more rows was cut by the server.
-    """
-    if 0 < rows < asked and count > rows:
-        return rows
-    return asked
 
 
 def max_pagesize(err: APIError) -> int | None:
@@ -162,16 +162,81 @@ def last_page(count: int, pagesize: int) -> int:
     return count // pagesize + 1
 
 
+def row_key(row: Any) -> tuple[str, str] | None:
+    """What tells one row from another: its id, or None for a row without one.
+
+    Templates and ISOs are listed once per zone under the same id, so the zone is
+    part of the key.
+    """
+    if not isinstance(row, dict) or row.get("id") is None:
+        return None
+    return str(row["id"]), str(row.get("zoneid", ""))
+
+
 def fingerprint(rows: list[Row]) -> str:
     """A short digest of a page's rows, to notice a page the server sent twice."""
     digest = hashlib.sha256()
     for row in rows:
-        key = row.get("id") if isinstance(row, dict) else None
-        if key is None:
-            key = json.dumps(row, sort_keys=True, default=str)
-        digest.update(str(key).encode())
+        key = row_key(row)
+        text = json.dumps(row, sort_keys=True, default=str) if key is None else key
+        digest.update(str(text).encode())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def print_warning(text: str) -> None:
+    print(f"Warning: {text}", file=sys.stderr)
+
+
+class JoinedRows:
+    """The rows of the pages so far, each row with an id once, and the count.
+
+    `counted` is the highest count a page reported: rows deleted while paging
+    lower the later pages' count, and the rows they shifted out of reach are
+    missing all the same.
+    """
+
+    def __init__(self, rows: list[Row], count: Any):
+        self.rows: list[Row] = []
+        self.keys: set[tuple[str, str]] = set()
+        self.repeats = 0  # rows with an id that an earlier page had sent
+        self.counted = _as_count(count)
+        self.add(rows)
+
+    @property
+    def total(self) -> int:
+        """The rows to expect: the count, or more when more came."""
+        return max(self.counted or 0, len(self.rows))
+
+    def note_count(self, count: Any) -> None:
+        count = _as_count(count)
+        if count is not None:
+            self.counted = max(self.counted or 0, count)
+
+    def add(self, rows: list[Row]) -> int:
+        """Join a page's rows, keeping the first of each id; the rows it added."""
+        before = len(self.rows)
+        for row in rows:
+            key = row_key(row)
+            if key is not None:
+                if key in self.keys:
+                    self.repeats += 1
+                    continue
+                self.keys.add(key)
+            self.rows.append(row)
+        return len(self.rows) - before
+
+    def mismatch(self, command: str) -> str | None:
+        """The warning for rows that are not what the server counted, or None."""
+        unchanged = self.counted is None or self.counted == len(self.rows)
+        if unchanged and not self.repeats:
+            return None
+        counted = "" if self.counted is None else f"counted {self.counted} rows but "
+        repeats = f", plus {self.repeats} repeats left out" if self.repeats else ""
+        return (
+            f"{command} {counted}sent {len(self.rows)}{repeats}; the list changed "
+            "while it was fetched, or the server's count is wrong"
+        )
 
 
 class _PageFetcher:
@@ -192,70 +257,81 @@ class _PageFetcher:
         self.pool = _Workers(workers, self.fetch_page)
         self.pending: dict[int, Future] = {}
         self.asked = 1  # the highest page number asked for so far
+        self.seen: dict[str, int] = {}  # page fingerprint -> the first page with it
 
     def fetch_rest(
-        self, rows: list[Row], count: Any, progress: Progress | None
-    ) -> list[Row]:
-        total = max(_as_count(count, 0), len(rows))
+        self, joined: JoinedRows, first_rows: list[Row], progress: Progress | None
+    ) -> None:
         if progress is not None:
-            progress.start(total)
-            progress.advance(len(rows))
-        seen = {fingerprint(rows): 1}
-        self.ask_until(last_page(total, self.pagesize))
+            progress.start(joined.total)
+            progress.advance(len(joined.rows))
+        self.seen[fingerprint(first_rows)] = 1
 
         page = 2
         while True:
-            page_rows, page_count = self.take(page)
-            total = max(total, page_count)
-            if self.is_repeat(page, page_rows, seen, total):
-                break
-            rows.extend(page_rows)
-            if progress is not None:
-                progress.advance(len(page_rows))
-            if len(page_rows) < self.pagesize:
-                break
             # A full page always asks for the next one: count alone is not trusted.
-            self.ask_until(max(last_page(total, self.pagesize), page + 1))
+            self.ask_ahead(page, joined)
+            rows, count = self.take(page)
+            joined.note_count(count)
+            if self.is_repeat(page, rows, joined.total):
+                return
+            added = joined.add(rows)
+            if progress is not None:
+                progress.advance(added)
+            if len(rows) < self.pagesize:
+                return
             page += 1
-        return rows
 
-    def ask_until(self, last_page: int) -> None:
-        if last_page > MAX_PAGES:
+    def ask_ahead(self, page: int, joined: JoinedRows) -> None:
+        """Ask every page up to the count's last one, and `page` at least."""
+        self.check_bounds(page, joined.counted)
+        last = max(page, last_page(joined.total, self.pagesize))
+        for number in range(self.asked + 1, last + 1):
+            self.pending[number] = self.pool.submit(number)
+        self.asked = max(self.asked, last)
+
+    def check_bounds(self, page: int, counted: int | None) -> None:
+        """Refuse a list of more than MAX_PAGES pages, counted or sent."""
+        if counted is not None and -(-counted // self.pagesize) > MAX_PAGES:
+            raise BadResponseError(
+                f"{self.command} counts {counted} rows, more than {MAX_PAGES} "
+                f"pages of {self.pagesize}; narrow the list with a filter or page "
+                "it yourself with page=N"
+            )
+        # Past the count's last page, only a server that ignores it sends more.
+        if page > MAX_PAGES + 1:
             raise BadResponseError(
                 f"{self.command} kept sending full pages past page {MAX_PAGES}; "
                 "narrow the list with a filter or page it yourself with page=N"
             )
-        for page in range(self.asked + 1, last_page + 1):
-            self.pending[page] = self.pool.submit(page)
-        self.asked = max(self.asked, last_page)
 
     def fetch_page(self, page: int) -> dict:
         return self.client.request(
             self.command, page_params(self.params, page, self.pagesize)
         )
 
-    def take(self, page: int) -> tuple[list[Row], int]:
+    def take(self, page: int) -> tuple[list[Row], Any]:
         """The rows of one page (waiting for it) and the count it reports."""
         response = self.pending.pop(page).result()
         listkey = find_list_key(response)
         rows = response[listkey] if listkey else []
-        return rows, _as_count(response.get("count"), 0)
+        return rows, response.get("count")
 
-    def is_repeat(
-        self, page: int, rows: list[Row], seen: dict[str, int], total: int
-    ) -> bool:
+    def is_repeat(self, page: int, rows: list[Row], total: int) -> bool:
         """True when a page past the count repeats one: the server ignores `page`.
 
-        Within the count a repeated page would loop or lose rows, so it fails.
+        Within the count, rows with ids sent again would loop or lose rows, so
+        that fails; rows without ids may well be alike, so they are kept.
         """
         if not rows:
             return False
-        key = fingerprint(rows)
-        earlier = seen.setdefault(key, page)
+        earlier = self.seen.setdefault(fingerprint(rows), page)
         if earlier == page:
             return False
         if (page - 1) * self.pagesize >= total:
             return True
+        if any(row_key(row) is None for row in rows):
+            return False
         raise BadResponseError(
             f"{self.command} sent page {page} identical to page {earlier}; "
             "the server repeats pages, so the list would be wrong. "
@@ -306,8 +382,8 @@ class _Workers:
             self.queue.put(None)
 
 
-def _as_count(value: Any, default: int) -> int:
+def _as_count(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        return default
+        return None

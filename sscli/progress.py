@@ -7,6 +7,8 @@ once a bar or spinner starts, so a plain call does not pay for it.
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from typing import Any
 
 REFRESH_PER_SECOND = 8  # smooth enough for a spinner, cheap for the terminal
@@ -14,7 +16,15 @@ REFRESH_PER_SECOND = 8  # smooth enough for a spinner, cheap for the terminal
 # let stdout's bytes go anywhere but stdout.
 REDIRECT_STREAMS = False
 PAGE_LABEL = "Fetching rows"
-JOB_HINT = "Ctrl-C stops waiting; the job goes on"
+JOB_LABELS = ("Waiting for job", "Job")  # the first that fits the line is shown
+# Longest first; the first that fits beside the job is shown, or none: on a
+# narrow terminal the hint gives way before the spinner, job id or time does.
+JOB_HINTS = (
+    "Ctrl-C stops waiting; the job goes on",
+    "Ctrl-C: the job goes on",
+    "^C: job goes on",
+)
+JOB_SPINNER = "dots"
 
 
 def stderr_console() -> Any:
@@ -82,35 +92,58 @@ class JobSpinner:
         self.jobid = jobid
         self.console = console
         self.polls = 0
-        self._progress: Any = None
-        self._task: Any = None
+        self._live: Any = None
 
     def __enter__(self) -> JobSpinner:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.live import Live
 
-        self._progress = Progress(
-            SpinnerColumn(),
-            TextColumn("Waiting for job {task.fields[jobid]}"),
-            TimeElapsedColumn(),
-            TextColumn("[dim]{task.fields[hint]}"),
+        self._live = Live(
+            JobLine(self.jobid),
             console=self.console or stderr_console(),
             transient=True,
             refresh_per_second=REFRESH_PER_SECOND,
             redirect_stdout=REDIRECT_STREAMS,
             redirect_stderr=REDIRECT_STREAMS,
         )
-        self._task = self._progress.add_task(
-            "job", total=None, jobid=self.jobid, hint=JOB_HINT
-        )
-        self._progress.start()
+        self._live.start(refresh=True)
         return self
 
     def update(self, jobid: str, elapsed: float) -> None:
         self.polls += 1
-        if self._progress is not None:
-            self._progress.update(self._task, jobid=jobid)
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+
+class JobLine:
+    """The spinner's line, laid out anew for the terminal's width at each frame.
+
+    rich's column layout cuts every column alike on a narrow terminal, the job id
+    and the time too; here only the label and the hint give way. Below the width
+    of spinner, id and time the line wraps between words, the id whole.
+    """
+
+    def __init__(self, jobid: str):
+        from rich.spinner import Spinner
+
+        self.jobid = jobid
+        self.started = time.monotonic()
+        self.spinner: Any = Spinner(JOB_SPINNER)  # renders a Text: it has no text
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        frame = self.spinner.render(console.get_time())
+        waited = timedelta(seconds=int(time.monotonic() - self.started))
+        width = options.max_width
+        for label in JOB_LABELS:
+            line = Text.assemble(frame, f" {label} {self.jobid} {waited}")
+            if line.cell_len <= width:
+                break
+        for hint in JOB_HINTS:
+            if line.cell_len + 1 + len(hint) <= width:
+                line.append(f" {hint}", style="dim")
+                break
+        yield line

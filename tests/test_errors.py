@@ -224,7 +224,7 @@ def test_job_past_the_timeout(sscli, sim):
     sim.job_seconds = 30
     result = sscli("deployVirtualMachine", "displayname=slow", *_deploy_ids(sim))
     assert result.code == ExitCode.JOB_TIMEOUT
-    assert "sscli queryAsyncJobResult jobid=" in one_line(result, sim)
+    assert "sscli -p sim queryAsyncJobResult jobid=" in one_line(result, sim)
 
 
 def test_missing_url_says_how_to_set_it(sscli):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
@@ -145,6 +146,22 @@ def test_ctrl_c_while_sleeping_stops_waiting_with_the_resume_command():
     assert f"sscli wait {JOBID}" in err.message
 
 
+@pytest.mark.parametrize("ending", ["timeout", "ctrl-c", "network"])
+def test_every_resume_command_names_the_profile(ending):
+    clock = FakeClock()
+    client = ScriptedClient(PENDING)
+    sleep = interrupted_sleep if ending == "ctrl-c" else clock.sleep
+    if ending == "network":
+        client = ScriptedClient(PENDING, NetworkError("connection refused"))
+    with pytest.raises((JobTimeoutError, JobInterrupted, NetworkError)) as raised:
+        jobs.wait(client, JOBID, 10, sleep=sleep, clock=clock, profile="slow")
+    line = raised.value.line()
+    assert f"sscli -p slow wait {JOBID}" in line
+    assert "sscli wait" not in line
+    if ending == "timeout":
+        assert f"sscli -p slow queryAsyncJobResult jobid={JOBID}" in line
+
+
 def test_ctrl_c_during_a_poll_request_stops_waiting_too():
     with pytest.raises(JobInterrupted):
         wait(ScriptedClient(PENDING, KeyboardInterrupt()))
@@ -204,7 +221,48 @@ def test_the_spinner_stops_when_the_wait_is_interrupted():
             on_poll=spinner.update,
             sleep=interrupted_sleep,
         )
-    assert spinner._progress is None
+    assert spinner._live is None
+
+
+SPINNER_FRAME = re.compile(r"^[\u2800-\u28ff] ")  # one braille frame of "dots"
+WAITED = re.compile(r" \d+:\d\d:\d\d(?: |$)")
+
+
+def test_the_spinner_at_80_columns_keeps_spinner_id_and_time():
+    from rich.console import Console
+
+    from sscli.progress import JobSpinner
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=80, record=True)
+    with JobSpinner(JOBID, console=console):
+        pass
+    drawn = console.export_text()
+    assert SPINNER_FRAME.match(drawn)
+    assert f" Waiting for job {JOBID} " in drawn
+    assert WAITED.search(drawn)
+    assert "…" not in drawn
+
+
+@pytest.mark.parametrize("width", [40, 50, 60, 66, 80, 100, 102, 140])
+def test_the_spinner_line_gives_up_the_hint_first(width):
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from sscli.progress import JOB_HINTS, JobLine
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=width)
+    lines = console.render_lines(JobLine(JOBID), console.options, pad=False)
+    texts = ["".join(segment.text for segment in line) for line in lines]
+    assert all(cell_len(text) <= width for text in texts)
+    drawn = " ".join(text.strip() for text in texts)
+    assert SPINNER_FRAME.match(drawn)
+    assert JOBID in drawn.split()
+    assert WAITED.search(drawn)
+    hints = [hint for hint in JOB_HINTS if drawn.endswith(hint)]
+    if hints:
+        assert f"Waiting for job {JOBID}" in drawn
+    if width >= len(f"x Waiting for job {JOBID} 0:00:00 {JOB_HINTS[0]}"):
+        assert hints == [JOB_HINTS[0]]
 
 
 def test_the_page_bar_counts_rows(capsys):
@@ -287,23 +345,59 @@ def test_cli_times_out_with_the_job_id_and_how_to_check(sscli, job_sim):
     result = sscli("rebootVirtualMachine", f"id={running_vm(job_sim)}")
     assert result.code == ExitCode.JOB_TIMEOUT
     (job,) = job_sim.state.jobs
-    assert f"sscli queryAsyncJobResult jobid={job.jobid}" in result.err
+    assert f"sscli -p jobs wait {job.jobid}" in result.err
+    assert f"sscli -p jobs queryAsyncJobResult jobid={job.jobid}" in result.err
+
+
+def test_cli_timeout_under_another_profile_resumes_on_that_profile(sscli, job_sim):
+    from sscli import config
+
+    config.save_profile(
+        "slow",
+        {"url": job_sim.url, "apikey": job_sim.apikey, "secretkey": job_sim.secretkey},
+    )
+    config.set_value("timeout", "1", profile="slow")
+    job_sim.job_seconds = 60
+    result = sscli("-p", "slow", "rebootVirtualMachine", f"id={running_vm(job_sim)}")
+    assert result.code == ExitCode.JOB_TIMEOUT
+    (job,) = job_sim.state.jobs
+    assert f"wait again with: sscli -p slow wait {job.jobid} " in result.err
+    assert f"sscli -p slow queryAsyncJobResult jobid={job.jobid}" in result.err
+
+    resumed = sscli("-p", "slow", "wait", job.jobid)
+    assert resumed.code == ExitCode.JOB_TIMEOUT  # the job is still running there
+
+
+def test_cli_without_a_stored_profile_names_none(sscli, job_sim, monkeypatch):
+    from sscli import config
+
+    config.delete_profile("jobs")
+    monkeypatch.setenv("SSCLI_URL", job_sim.url)
+    monkeypatch.setenv("SSCLI_APIKEY", job_sim.apikey)
+    monkeypatch.setenv("SSCLI_SECRETKEY", job_sim.secretkey)
+    job_sim.job_seconds = 60
+    monkeypatch.setattr(jobs, "query_job", interrupt_after_first_poll)
+    result = sscli("rebootVirtualMachine", f"id={running_vm(job_sim)}")
+    assert result.code == ExitCode.INTERRUPTED
+    (job,) = job_sim.state.jobs
+    assert f"Resume with: sscli wait {job.jobid}" in result.err
+
+
+REAL_QUERY_JOB = jobs.query_job
+
+
+def interrupt_after_first_poll(client, jobid, profile=None):
+    REAL_QUERY_JOB(client, jobid, profile)
+    raise KeyboardInterrupt  # as if Ctrl-C came right after the first poll
 
 
 def test_cli_ctrl_c_prints_the_job_and_exits_130(sscli, job_sim, monkeypatch):
-    real_query = jobs.query_job
-
-    def query_then_interrupt(client, jobid):
-        answer = real_query(client, jobid)
-        raise KeyboardInterrupt  # as if Ctrl-C came right after the first poll
-        return answer
-
-    monkeypatch.setattr(jobs, "query_job", query_then_interrupt)
+    monkeypatch.setattr(jobs, "query_job", interrupt_after_first_poll)
     job_sim.job_seconds = 60
     result = sscli("rebootVirtualMachine", f"id={running_vm(job_sim)}")
     assert result.code == ExitCode.INTERRUPTED == 130
     (job,) = job_sim.state.jobs
-    assert f"sscli wait {job.jobid}" in result.err
+    assert f"Resume with: sscli -p jobs wait {job.jobid}" in result.err
     assert job.status == 0  # not cancelled
 
 

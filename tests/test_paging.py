@@ -35,6 +35,8 @@ class FakeListServer:
         self.ignore_pagesize = False  # answer every row at once, like listApis
         self.reported_count: int | None = None  # a server with a wrong count
         self.fail_page: int | None = None
+        self.hidden: set[str] = set()  # ids dropped after the page is cut
+        self.empty_pages: set[int] = set()  # pages answered with the count alone
         self.before_answer = None  # hook(page) run before a page is answered
         self.after_answer = None  # hook(page) run after a page is answered
 
@@ -71,6 +73,10 @@ class FakeListServer:
         if not self.ignore_pagesize:
             start = (1 if self.ignore_page else page) - 1
             rows = rows[start * pagesize : (start + 1) * pagesize]
+        # Like a server filtering rows after its query: the count still has them.
+        rows = [row for row in rows if row.get("id") not in self.hidden]
+        if page in self.empty_pages:
+            rows = []
         response: dict = {}
         if self.rows:
             response["count"] = self.reported_count or len(self.rows)
@@ -221,17 +227,33 @@ def test_a_smaller_server_maximum_is_taken_from_its_431():
     assert [call["pagesize"] for call in server.calls] == ["500", "100", "100", "100"]
 
 
-def test_a_server_capping_pages_silently_is_paged_at_its_size():
-    server = FakeListServer(250, max_pagesize=100)
-    capped = server.answer
+def test_a_page_short_for_hidden_rows_ends_paging_at_the_same_pagesize():
+    server = FakeListServer(1200)
+    server.hidden = {row["id"] for row in server.rows[::25]}  # 4% never shown
+    warnings: list[str] = []
+    response = paging.fetch_all(server, "listThings", {}, warn=warnings.append)
+    shown = [row for row in server.rows[:500] if row["id"] not in server.hidden]
+    assert ids(response["thing"]) == ids(shown)
+    assert response["count"] == len(shown)
+    assert {call["pagesize"] for call in server.calls} == {"500"}
+    assert warnings == [
+        f"listThings counted 1200 rows but sent {len(shown)}; the list changed "
+        "while it was fetched, or the server's count is wrong"
+    ]
 
-    def answer(command, params, page):
-        return capped(command, {**params, "pagesize": "100"}, page)
 
-    server.answer = answer
-    response = paging.fetch_all(server, "listThings", {})
-    assert ids(response["thing"]) == ids(server.rows)
-    assert [call["pagesize"] for call in server.calls] == ["500", "100", "100"]
+def test_a_short_later_page_ends_paging_though_later_pages_were_asked():
+    server = FakeListServer(1200, max_pagesize=100)
+    server.hidden = {row["id"] for row in server.rows[150:160]}
+    warnings: list[str] = []
+    response = paging.fetch_all(
+        server, "listThings", {}, pagesize=100, warn=warnings.append
+    )
+    rows = ids(response["thing"])
+    assert rows == [key for key in ids(server.rows[:200]) if key not in server.hidden]
+    assert len(rows) == len(set(rows)) == response["count"]
+    assert {call["pagesize"] for call in server.calls} == {"100"}
+    assert len(warnings) == 1
 
 
 def test_another_431_on_page_one_is_not_retried():
@@ -282,6 +304,154 @@ def test_progress_is_closed_when_a_page_fails():
     with pytest.raises(APIError):
         paging.fetch_all(server, "listThings", {}, progress=progress)
     assert progress.closed
+
+
+# -- lists that change while they are paged ----------------------------------------
+
+
+def change_after_page_one(server: FakeListServer, change) -> None:
+    """Run `change(rows)` once page 1 is answered, before any later page is."""
+
+    def after(page):
+        if page == 1:
+            with server.lock:
+                change(server.rows)
+
+    server.after_answer = after
+
+
+def test_rows_inserted_at_the_front_are_not_sent_twice():
+    server = FakeListServer(1500)
+    before = list(server.rows)
+    inserted = [{"id": f"new-{n}"} for n in range(10)]
+    change_after_page_one(server, lambda rows: rows.__setitem__(slice(0, 0), inserted))
+    warnings: list[str] = []
+    response = paging.fetch_all(server, "listThings", {}, warn=warnings.append)
+    assert ids(response["thing"]) == ids(before)
+    assert response["count"] == len(before)
+    assert warnings == [
+        f"listThings counted {len(before) + len(inserted)} rows but sent "
+        f"{len(before)}, plus {len(inserted)} repeats left out; the list changed "
+        "while it was fetched, or the server's count is wrong"
+    ]
+
+
+def test_rows_deleted_while_paging_are_warned_about():
+    server = FakeListServer(1500)
+    before = list(server.rows)
+    change_after_page_one(server, lambda rows: rows.__delitem__(slice(0, 10)))
+    warnings: list[str] = []
+    response = paging.fetch_all(server, "listThings", {}, warn=warnings.append)
+    # Page 2 now starts 10 rows later: the 10 rows after page 1 moved onto it.
+    expected = before[:500] + before[510:]
+    assert ids(response["thing"]) == ids(expected)
+    assert response["count"] == len(expected)
+    assert len(warnings) == 1
+    assert f"counted {len(before)} rows but sent {len(expected)};" in warnings[0]
+
+
+def test_an_empty_page_within_the_count_ends_the_list_with_a_warning():
+    server = FakeListServer(1500)
+    server.empty_pages = {2}
+    warnings: list[str] = []
+    response = paging.fetch_all(server, "listThings", {}, warn=warnings.append)
+    assert ids(response["thing"]) == ids(server.rows[:500])
+    assert response["count"] == 500
+    assert warnings == [
+        "listThings counted 1500 rows but sent 500; the list changed while it "
+        "was fetched, or the server's count is wrong"
+    ]
+
+
+def test_a_list_that_matches_its_count_gives_no_warning():
+    server = FakeListServer(1234, max_pagesize=100)
+    warnings: list[str] = []
+    paging.fetch_all(server, "listThings", {}, pagesize=100, warn=warnings.append)
+    assert warnings == []
+
+
+def test_the_warning_goes_to_stderr_by_default(capsys):
+    server = FakeListServer(1500)
+    server.empty_pages = {3}
+    paging.fetch_all(server, "listThings", {})
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("Warning: listThings counted 1500 rows but sent")
+    assert captured.err.count("\n") == 1
+
+
+def test_a_template_in_two_zones_is_two_rows_across_pages():
+    server = FakeListServer(1000)
+    server.rows[500] = {**server.rows[499], "zoneid": "zone-2"}
+    server.rows[499] = {**server.rows[499], "zoneid": "zone-1"}
+    warnings: list[str] = []
+    response = paging.fetch_all(server, "listThings", {}, warn=warnings.append)
+    assert response["thing"] == server.rows
+    assert warnings == []
+
+
+# -- rows without an id ---------------------------------------------------------------
+
+
+def test_identical_rows_without_ids_are_all_kept():
+    server = FakeListServer(0)
+    server.rows = [{"name": "same", "value": "1"} for _ in range(1200)]
+    warnings: list[str] = []
+    response = paging.fetch_all(server, "listThings", {}, warn=warnings.append)
+    assert response["thing"] == server.rows
+    assert response["count"] == len(server.rows)
+    assert server.pages_asked() == [1, 2, 3]
+    assert warnings == []
+
+
+def test_rows_without_ids_from_a_server_ignoring_page_stop_past_the_count():
+    server = FakeListServer(0)
+    server.rows = [{"name": f"n{n}"} for n in range(1200)]
+    server.ignore_page = True
+    warnings: list[str] = []
+    response = paging.fetch_all(server, "listThings", {}, warn=warnings.append)
+    # Within the count the repeats cannot be told from rows; past it they stop.
+    assert response["thing"] == server.rows[:500] * 3
+    assert server.pages_asked() == [1, 2, 3, 4]
+    assert len(warnings) == 1
+    assert "counted 1200 rows but sent 1500" in warnings[0]
+
+
+# -- bounds ---------------------------------------------------------------------------
+
+
+def test_a_count_beyond_the_page_bound_fails_saying_so():
+    server = FakeListServer(1000)
+    server.reported_count = (paging.MAX_PAGES + 1) * paging.PAGE_SIZE
+    with pytest.raises(BadResponseError) as raised:
+        paging.fetch_all(server, "listThings", {})
+    assert raised.value.message.startswith(
+        f"listThings counts {server.reported_count} rows, more than "
+        f"{paging.MAX_PAGES} pages of {paging.PAGE_SIZE};"
+    )
+    assert server.pages_asked() == [1]
+
+
+def test_a_count_of_exactly_the_page_bound_is_fetched(monkeypatch):
+    monkeypatch.setattr(paging, "MAX_PAGES", 4)
+    server = FakeListServer(400, max_pagesize=100)
+    response = paging.fetch_all(server, "listThings", {}, pagesize=100)
+    assert ids(response["thing"]) == ids(server.rows)
+    assert server.pages_asked() == [1, 2, 3, 4, 5]
+
+
+def test_a_server_sending_full_pages_forever_is_stopped(monkeypatch):
+    monkeypatch.setattr(paging, "MAX_PAGES", 4)
+
+    class Endless:
+        def request(self, command, params):
+            page, size = int(params["page"]), int(params["pagesize"])
+            rows = [{"id": f"{page}-{n}"} for n in range(size)]
+            return {"count": size, "thing": rows}
+
+    with pytest.raises(BadResponseError) as raised:
+        paging.fetch_all(Endless(), "listThings", {}, pagesize=10)
+    assert "kept sending full pages past page 4" in raised.value.message
 
 
 # -- concurrency -----------------------------------------------------------------
@@ -496,3 +666,53 @@ def test_cli_empty_list_is_an_empty_answer(sscli, big_profile):
     assert result.code == 0, result.err
     assert json.loads(result.out) == {}
     assert len(list_calls(big_profile)) == 1
+
+
+def test_cli_warns_once_when_vms_go_away_while_paging(sscli, big_profile, monkeypatch):
+    before = list(big_profile.state.vms)
+    real_answer = big_profile.answer
+
+    def answer(method, path, pairs, cookies):
+        answered = real_answer(method, path, pairs, cookies)
+        if ("page", "1") in pairs:
+            with big_profile.lock:
+                del big_profile.state.vms[:10]
+        return answered
+
+    monkeypatch.setattr(big_profile, "answer", answer)
+    try:
+        result = sscli("listVirtualMachines", "-o", "json")
+    finally:
+        big_profile.state.vms[:] = before
+    assert result.code == 0, result.err
+    response = json.loads(result.out)
+    expected = [vm["id"] for vm in before[:500] + before[510:]]
+    assert ids(response["virtualmachine"]) == expected
+    assert response["count"] == len(expected)
+    assert result.err == (
+        f"Warning: listVirtualMachines counted {VMS} rows but sent {len(expected)}; "
+        "the list changed while it was fetched, or the server's count is wrong\n"
+    )
+
+
+def test_cli_keeps_page_one_when_page_two_is_empty(sscli, big_profile, monkeypatch):
+    from sscli.simulator.server import raw_answer
+
+    real_answer = big_profile.answer
+    empty = {"listvirtualmachinesresponse": {"count": VMS}}
+
+    def answer(method, path, pairs, cookies):
+        if ("page", "2") in pairs:
+            return raw_answer(200, json.dumps(empty))
+        return real_answer(method, path, pairs, cookies)
+
+    monkeypatch.setattr(big_profile, "answer", answer)
+    result = sscli("listVirtualMachines", "-o", "json")
+    assert result.code == 0, result.err
+    response = json.loads(result.out)
+    assert ids(response["virtualmachine"]) == vm_ids(big_profile)[:500]
+    assert response["count"] == 500
+    assert result.err.splitlines() == [
+        f"Warning: listVirtualMachines counted {VMS} rows but sent 500; the list "
+        "changed while it was fetched, or the server's count is wrong"
+    ]

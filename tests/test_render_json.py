@@ -99,3 +99,34 @@ def test_thousands_of_rows_round_trip_exactly():
 
     for compact in (False, True):
         assert parse(dumps_json(data, compact=compact)) == data
+
+
+COMPACT_SHAPES = [
+    {"count": 2, "virtualmachine": [EXACT_NUMBERS, {"name": "東京 🚀", "nic": [{}]}]},
+    {"count": 0, "virtualmachine": [], "note": None},
+    [EXACT_NUMBERS, [Decimal("1.50"), "x"], {}],
+    {},
+    [],
+    Decimal("1E+400"),
+    "東京",
+    {1: "an int key, as a query can make"},
+]
+
+
+def test_compact_written_row_by_row_is_the_whole_text():
+    for data in COMPACT_SHAPES:
+        out = run_render(data, "json", compact=True).out
+        assert out == dumps_json(data, compact=True) + "\n"
+
+
+def test_compact_writes_the_big_list_a_row_at_a_time():
+    class Writes(list):
+        def write(self, text: str) -> None:
+            self.append(text)
+
+    rows = [{"id": f"vm-{n}", "cpuused": Decimal(f"{n}.10")} for n in range(1000)]
+    writes = Writes()
+    json_format.write_compact({"count": len(rows), "virtualmachine": rows}, writes)
+    longest_row = max(len(dumps_json(row, compact=True)) for row in rows)
+    assert max(len(text) for text in writes) <= longest_row + 1  # and its comma
+    assert parse("".join(writes))["virtualmachine"] == rows
