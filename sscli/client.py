@@ -12,7 +12,6 @@ import random
 import sys
 import threading
 import time
-from decimal import Decimal
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -22,6 +21,7 @@ from sscli import session as session_cache
 from sscli import signing
 from sscli.config import Profile
 from sscli.errors import APIError, BadResponseError, ConfigError, NetworkError
+from sscli.render.numbers import parse_number
 from sscli.session import LoginSession
 
 CONNECT_TIMEOUT = 10  # seconds to open a connection
@@ -359,7 +359,7 @@ def _too_big(endpoint: str, size: int) -> BadResponseError:
 
 def _decode(response: Reply, endpoint: str) -> dict:
     try:
-        body = json.loads(response.content, parse_float=Decimal)
+        body = json.loads(response.content, parse_float=parse_number)
     except ValueError:
         body = None
     if not isinstance(body, dict):

@@ -1,11 +1,12 @@
 """JMESPath queries on a response; imported only when a query is given.
 
 JMESPath type-checks by Python type name and knows int and float, not the Decimal
-our numbers are parsed as, so its functions are taught that a Decimal is a number.
+types our numbers are parsed as, so its functions are taught that they are numbers.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import jmespath
@@ -13,12 +14,14 @@ from jmespath import functions
 from jmespath.exceptions import JMESPathError
 
 from sscli.errors import UsageError
+from sscli.render.numbers import DECIMAL_TYPES
 
 JMESPATH_HELP = "https://jmespath.org/specification.html"
+DECIMAL_NAMES = tuple(kind.__name__ for kind in DECIMAL_TYPES)
 
 
 def _with_decimal(type_names: Any) -> Any:
-    return (*type_names, "Decimal") if "float" in type_names else type_names
+    return (*type_names, *DECIMAL_NAMES) if "float" in type_names else type_names
 
 
 class DecimalFunctions(functions.Functions):
@@ -29,13 +32,13 @@ class DecimalFunctions(functions.Functions):
         return _with_decimal(allowed), [_with_decimal(names) for names in subtypes]
 
     def _convert_to_jmespath_type(self, pyobject):
-        if pyobject == "Decimal":
+        if pyobject in DECIMAL_NAMES:
             return "number"
         return super()._convert_to_jmespath_type(pyobject)
 
     @functions.signature({"types": []})
     def _func_type(self, arg):
-        if type(arg).__name__ == "Decimal":
+        if isinstance(arg, Decimal):
             return "number"
         return super()._func_type(arg)
 
