@@ -16,6 +16,7 @@ import pytest
 from _render_helpers import run_render
 
 from sscli import config
+from sscli.errors import ExitCode
 from sscli.render import FORMATS
 from sscli.render.numbers import SpelledDecimal, parse_number
 from sscli.simulator import Simulator
@@ -50,6 +51,11 @@ def sent_numbers(body: str) -> list[str]:
     texts: list[str] = []
     json.loads(body, parse_float=texts.append, parse_int=texts.append)
     return texts
+
+
+def host_values(key: str) -> list:
+    hosts = json.loads(JAVA_HOSTS, parse_float=Decimal)["listhostsresponse"]["host"]
+    return [host[key] for host in hosts]
 
 
 @pytest.fixture
@@ -112,3 +118,60 @@ def test_only_numbers_that_decimal_would_respell_carry_their_text():
     for text, kind in kinds.items():
         assert (kind is SpelledDecimal) == (str(Decimal(text)) != text)
     assert kinds["1.0E10"] is SpelledDecimal and kinds["0.75"] is Decimal
+
+
+def test_query_arithmetic_mixes_server_numbers_and_literals(sscli, java_sim):
+    load = host_values("cpuloadaverage")
+
+    added = sscli("listHosts", "--query", "sum([host[0].cpuloadaverage, `1.5`])")
+    average = sscli(
+        "listHosts",
+        "--query",
+        "avg([host[0].memorytotal, host[1].memorytotal, `0.5`])",
+    )
+
+    assert (added.code, added.err) == (0, "")
+    assert Decimal(added.out) == load[0] + Decimal("1.5")
+    memory = host_values("memorytotal")
+    assert Decimal(average.out) == (sum(memory) + Decimal("0.5")) / 3
+
+
+def test_query_literals_add_to_the_simulators_own_floats(sscli, sim_profile):
+    first_load = sim_profile.state.hosts[0]["cpuloadaverage"]
+
+    result = sscli("listHosts", "--query", "sum([host[0].cpuloadaverage, `1.5`])")
+
+    assert result.code == 0, result.err
+    assert Decimal(result.out) == Decimal(repr(first_load)) + Decimal("1.5")
+
+
+def test_query_sorts_and_converts_server_numbers_keeping_the_spelling(sscli, java_sim):
+    memory = host_values("memorytotal")
+    names = host_values("name")
+    by_memory = [name for _, name in sorted(zip(memory, names, strict=True))]
+
+    sorted_names = sscli(
+        "listHosts", "--query", "sort_by(host, &memorytotal)[].name", "-o", "tsv"
+    )
+    numbers = sscli(
+        "listHosts",
+        "--query",
+        "[to_number(host[0].cpuloadaverage), to_string(host[0].memorytotal),"
+        " max(host[].cpuspeed), type(host[1].memorytotal)]",
+        "-o",
+        "tsv",
+    )
+
+    assert sorted_names.out.split() == by_memory
+    assert numbers.out == "4.5E-4\n1.0E10\n1.2345678E7\nnumber\n"
+
+
+@pytest.mark.parametrize(
+    "query", ["host[?cpuloadaverage > 'high']", "host[::0]", "sum(host[].name)"]
+)
+def test_a_query_that_jmespath_cannot_run_is_one_usage_line(sscli, java_sim, query):
+    result = sscli("listHosts", "--query", query)
+
+    assert result.code == ExitCode.USAGE and result.out == ""
+    assert result.err.startswith(f"Error: Bad query {query!r}: ")
+    assert len(result.err.splitlines()) == 1
