@@ -9,7 +9,6 @@ which hides the request's secrets should a server or a proxy echo them.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
@@ -17,6 +16,7 @@ from requests.structures import CaseInsensitiveDict
 
 from sscli import redact
 from sscli.errors import HTTP_ERROR, APIError, BadResponseError
+from sscli.render.numbers import parse_number
 
 REDIRECT_STATUSES = range(300, 400)
 RESPONSE_SUFFIX = "response"  # listzonesresponse, errorresponse, ...
@@ -75,7 +75,7 @@ def _redirected(reply: Reply, origin: Origin) -> BadResponseError:
 
 def _decode(reply: Reply, origin: Origin) -> dict:
     try:
-        body = json.loads(reply.content, parse_float=Decimal)
+        body = json.loads(reply.content, parse_float=parse_number)
     except ValueError:
         body = None
     except RecursionError:

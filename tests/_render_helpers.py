@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import decimal
 import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from sscli.render import render
+from sscli.render.numbers import parse_number
 
 RESPONSES = Path(__file__).parent / "data" / "responses"
 
@@ -20,7 +20,7 @@ def load_response(name: str, api: str | None = None):
     hold one response per API name (pass api).
     """
     text = (RESPONSES / name).read_text(encoding="utf-8")
-    document = json.loads(text, parse_float=decimal.Decimal)
+    document = json.loads(text, parse_float=parse_number)
     if api:
         document = document[api]
     body = document.get("body", document)

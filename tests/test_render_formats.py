@@ -27,6 +27,26 @@ def test_an_empty_list_prints_nothing_and_a_note_on_stderr(fmt):
     assert (rendered.out, rendered.err) == ("", "No results.\n")
 
 
+@pytest.mark.parametrize("fmt", [fmt for fmt in FORMATS if fmt != "json"])
+def test_an_empty_list_with_a_filter_is_a_csv_header_and_nothing_elsewhere(fmt):
+    empty = load_response("libcloud-listTemplates_notemplates.json")
+    fields = ["id", "name", "zoneName"]
+
+    rendered = run_render(empty, fmt, fields=fields)
+
+    rows = list(csv.reader(io.StringIO(rendered.out, newline="")))
+    assert rows == ([fields] if fmt == "csv" else [])
+    assert rendered.err == "No results.\n"
+
+
+def test_a_query_that_finds_nothing_still_gives_the_csv_header():
+    vms = load_response("libcloud-listVirtualMachines_default.json")
+
+    for data, query in ((vms, "virtualmachine[?state=='Gone']"), ({"count": 0}, None)):
+        rendered = run_render(data, "csv", fields=["id", "state"], query=query)
+        assert (rendered.out, rendered.err) == ("id,state\r\n", "No results.\n")
+
+
 def test_csv_is_rfc_4180_with_crlf_and_reads_back():
     out = run_render({"vm": [TRICKY, {"id": "b2", "extra": True}]}, "csv").out
 

@@ -2,6 +2,7 @@
 
 The files under tests/golden/render/ were read by eye once. After a deliberate
 change of output, rewrite them with SSCLI_UPDATE_GOLDEN=1 and read the diff.
+Notes on stderr, when there are any, follow stdout after a marker line.
 """
 
 from __future__ import annotations
@@ -41,7 +42,17 @@ CASES = {
         "curated-async-failure-queryAsyncJobResult-jclouds.json"
     ),
     "several-lists": several_lists,
+    # a list call that matched nothing: CloudStack sends {} without a count
+    "empty-list": lambda: load_response("libcloud-listTemplates_notemplates.json"),
+    # what deployVirtualMachine and `sscli wait` print: the job's jobresult
+    "deployed-vm": lambda: load_response("libcloud-queryAsyncJobResult_11117.json")[
+        "jobresult"
+    ],
 }
+
+
+def with_notes(rendered) -> str:
+    return rendered.out + (f"{STDERR_MARKER}\n{rendered.err}" if rendered.err else "")
 
 
 def check_golden(name: str, text: str) -> None:
@@ -58,11 +69,12 @@ def check_golden(name: str, text: str) -> None:
 def test_format_matches_golden_file(case, fmt):
     rendered = run_render(CASES[case](), fmt)
 
-    check_golden(f"{case}.{fmt}", rendered.out)
+    check_golden(f"{case}.{fmt}", with_notes(rendered))
 
 
 @pytest.mark.parametrize(
-    ("case", "width"), [("ragged-vms", 100), ("job-vm", 80), ("several-lists", 60)]
+    ("case", "width"),
+    [("ragged-vms", 100), ("job-vm", 80), ("several-lists", 60), ("deployed-vm", 80)],
 )
 def test_terminal_table_matches_golden_file(case, width):
     """Columns that do not fit are left out; the note on stderr follows the marker."""
@@ -70,5 +82,4 @@ def test_terminal_table_matches_golden_file(case, width):
 
     rendered = run_render(data, "table", terminal=True, color=False, width=width)
 
-    notes = f"{STDERR_MARKER}\n{rendered.err}" if rendered.err else ""
-    check_golden(f"{case}.table-terminal-{width}", rendered.out + notes)
+    check_golden(f"{case}.table-terminal-{width}", with_notes(rendered))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from _render_helpers import load_response, run_render
 from rich.cells import cell_len
+
+from sscli.render.numbers import parse_number
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -77,13 +80,39 @@ def test_a_terminal_shows_only_the_columns_that_fit_and_says_so(go_vms, width):
     lines = rendered.out.splitlines()
     header = header_of(rendered.out)
     assert max(cell_len(line) for line in lines) <= width and len(lines) == 5
-    assert header[:3] == ["id", "name", "account"] and vm["id"] in rendered.out
+    assert header[:2] == ["id", "name"] and vm["id"] in rendered.out
+    assert {"state", "zonename"} <= set(header)
     assert header == [key for key in server_order(go_vms) if key in header]
     assert not {"nic", "tags", "affinitygroup", "securitygroup"} & set(header)
     assert rendered.err == (
         f"Showing {len(header)} of {len(vm)} columns; "
         "choose with filter=a,b,c, or use --wide or -o json.\n"
     )
+
+
+@pytest.mark.parametrize("source", ["simulator", "cloudstack-go", "libcloud"])
+def test_at_80_columns_state_and_zonename_are_kept_beside_id_and_name(
+    source, sscli, sim_profile, go_vms
+):
+    vms = {
+        "simulator": lambda: simulator_vms(sscli),
+        "cloudstack-go": lambda: go_vms,
+        "libcloud": lambda: load_response("libcloud-listVirtualMachines_default.json"),
+    }[source]()
+
+    rendered = run_render(vms, "table", terminal=True, color=False, width=80)
+
+    header = header_of(rendered.out)
+    shown = [key for key in server_order(vms) if key in header]
+    assert header == shown and header[:2] == ["id", "name"]
+    assert {"state", "zonename"} <= set(header)
+    assert max(cell_len(line) for line in rendered.out.splitlines()) <= 80
+
+
+def simulator_vms(sscli):
+    """A page of the simulator's VMs as sscli decodes them."""
+    result = sscli("listVirtualMachines", "pagesize=5", "page=1", "-o", "json")
+    return json.loads(result.out, parse_float=parse_number)
 
 
 def test_short_columns_are_shown_before_long_and_nested_ones():

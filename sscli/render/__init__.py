@@ -34,6 +34,9 @@ FORMAT_MODULES = {
     "tsv": "tsv",
 }
 EMPTY_NOTE = "No results."
+# Formats that still write an empty result: JSON's {} or [], and csv's header row
+# when filter= names the columns, so that a script reads a valid file of 0 rows.
+WRITES_EMPTY = ("json", "csv")
 MISSING_FIELD_NOTE = "No field {name!r} in the result."
 
 
@@ -70,7 +73,7 @@ def render(
     view, missing = select_view(data, fields, exclude, query)
     if view.is_empty and fmt != "json":
         err.write(EMPTY_NOTE + "\n")
-    else:
+    if not view.is_empty or fmt in WRITES_EMPTY:
         writer(view, out, err, Options(pick_color(color, out), compact, wide, width))
     for name in missing:
         err.write(MISSING_FIELD_NOTE.format(name=name) + "\n")

@@ -4,6 +4,7 @@ Lines end in CRLF as RFC 4180 says (the csv module's default); spreadsheets and
 Python's csv reader expect it, and `tr -d '\\r'` removes it for line tools.
 A single object is one row; loose values (from a query) are one per row, with no
 header. With several lists only the biggest is written (see rows.pick_primary).
+An empty result is the header alone when filter= named the columns, else nothing.
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ from sscli.render.rows import (
 
 
 def write(view: View, out: TextIO, err: TextIO, options: Options) -> None:
-    section = pick_primary(view.sections, "csv", err)
     writer = csv.writer(out)
+    if view.is_empty:
+        if view.fields:
+            writer.writerow(view.fields)
+        return
+    section = pick_primary(view.sections, "csv", err)
     if section.kind in (RECORDS, OBJECT):
         writer.writerow(section.columns)
     writer.writerows(section_cells(section))

@@ -1,10 +1,11 @@
 """The json format, and the exact JSON text every other format uses for nested values.
 
-Numbers were parsed as int and decimal.Decimal so that "1.50" or "1E+400" come back
-as sent. The C encoder cannot write a Decimal, so each one is swapped for a quoted
-placeholder carrying a random nonce, and the placeholders are replaced by str(Decimal)
-afterwards. The nonce is counted before that: more occurrences than placeholders mean
-the data itself contained it, and the text is made again with a new nonce.
+Numbers were parsed as int and Decimal (see numbers.py), and a Decimal's str() is
+the server's spelling, so "1.50" or "1.0E10" come back as sent. The C encoder cannot
+write a Decimal, so each one is swapped for a quoted placeholder carrying a random
+nonce, and the placeholders are replaced by str(Decimal) afterwards. The nonce is
+counted before that: more occurrences than placeholders mean the data itself
+contained it, and the text is made again with a new nonce.
 
 CPython (3.11 here) only uses its C encoder when there is no indent; the indented
 form goes through the stdlib's Python encoder, 3-4x slower (about 2 s for 20,000

@@ -1,11 +1,14 @@
 """JMESPath queries on a response; imported only when a query is given.
 
 JMESPath type-checks by Python type name and knows int and float, not the Decimal
-our numbers are parsed as, so its functions are taught that a Decimal is a number.
+types our numbers are parsed as, so its functions are taught that they are numbers.
+Its literals (`1.5`) are floats, which Python will not add to a Decimal: sum and avg
+turn them into Decimals first. to_number and to_string are taught the same.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import jmespath
@@ -13,12 +16,29 @@ from jmespath import functions
 from jmespath.exceptions import JMESPathError
 
 from sscli.errors import UsageError
+from sscli.render.json_format import dumps_json
+from sscli.render.numbers import DECIMAL_TYPES
 
 JMESPATH_HELP = "https://jmespath.org/specification.html"
+# jmespath lets these through from a bad expression: TypeError for `memory > 'a'`
+# (a number ordered against a string), ValueError for the slice step 0 in `vm[::0]`
+QUERY_ERRORS = (JMESPathError, TypeError, ValueError)
+DECIMAL_NAMES = tuple(kind.__name__ for kind in DECIMAL_TYPES)
 
 
 def _with_decimal(type_names: Any) -> Any:
-    return (*type_names, "Decimal") if "float" in type_names else type_names
+    return (*type_names, *DECIMAL_NAMES) if "float" in type_names else type_names
+
+
+def _as_decimals(numbers: list) -> list:
+    """Float literals as Decimals when the numbers hold a Decimal (1.5 -> 1.5 exactly
+    as written: repr is the shortest text that reads back as the float)."""
+    if not any(isinstance(number, Decimal) for number in numbers):
+        return numbers
+    return [
+        Decimal(repr(number)) if isinstance(number, float) else number
+        for number in numbers
+    ]
 
 
 class DecimalFunctions(functions.Functions):
@@ -29,15 +49,35 @@ class DecimalFunctions(functions.Functions):
         return _with_decimal(allowed), [_with_decimal(names) for names in subtypes]
 
     def _convert_to_jmespath_type(self, pyobject):
-        if pyobject == "Decimal":
+        if pyobject in DECIMAL_NAMES:
             return "number"
         return super()._convert_to_jmespath_type(pyobject)
 
     @functions.signature({"types": []})
     def _func_type(self, arg):
-        if type(arg).__name__ == "Decimal":
+        if isinstance(arg, Decimal):
             return "number"
         return super()._func_type(arg)
+
+    @functions.signature({"types": ["array-number"]})
+    def _func_sum(self, arg):
+        return sum(_as_decimals(arg))
+
+    @functions.signature({"types": ["array-number"]})
+    def _func_avg(self, arg):
+        return sum(_as_decimals(arg)) / len(arg) if arg else None
+
+    @functions.signature({"types": []})
+    def _func_to_number(self, arg):
+        if isinstance(arg, Decimal):  # the stdlib's would cut 1.25 to int 1
+            return arg
+        return super()._func_to_number(arg)
+
+    @functions.signature({"types": []})
+    def _func_to_string(self, arg):
+        if isinstance(arg, str):
+            return arg
+        return dumps_json(arg, compact=True)  # numbers as numbers, as sent
 
 
 QUERY_OPTIONS = jmespath.Options(custom_functions=DecimalFunctions())
@@ -47,7 +87,7 @@ def apply_query(data: Any, query: str) -> Any:
     """The query's result (any JSON value); a bad expression is a UsageError."""
     try:
         return jmespath.search(query, data, options=QUERY_OPTIONS)
-    except (JMESPathError, TypeError) as error:  # TypeError: Decimal + float literal
+    except QUERY_ERRORS as error:
         message = " ".join(str(error).split())
         raise UsageError(
             f"Bad query {query!r}: {message}. Syntax: {JMESPATH_HELP}"

@@ -7,13 +7,13 @@ a single object (`{"success": true}`), or, after a query, any JSON value.
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TextIO
 
 from sscli.render.json_format import dumps_json
+from sscli.render.numbers import DECIMAL_TYPES
 
 COUNT_KEY = "count"  # list responses carry it beside their lists; it is not a row
 LEADING_COLUMNS = ("id", "name")  # what people look for first, whatever the order
@@ -149,7 +149,7 @@ def format_cell(value: Any) -> str:
     kind = type(value)  # exact types first: this runs for every cell of every row
     if kind is str:
         return value
-    if kind is int or kind is decimal.Decimal:
+    if kind is int or kind in DECIMAL_TYPES:  # str() is the server's spelling
         return str(value)
     if value is None:
         return ""

@@ -4,9 +4,10 @@ On a terminal (and without wide) long text columns are cut with an ellipsis so t
 table fits the width, but ids are never cut or folded: a column is kept whole when
 its name ends in "id", a value in it is a UUID, or it is narrow anyway (states,
 IPs, dates). When not every column fits even so (a VM has ~46) and no filter= chose
-them, only the columns that fit are shown: id and name, then short values (state,
-zonename) before long ones and nested ones (nic, tags) last, each in the server's
-order; a note on stderr says how many. If id alone is wider the table is wider.
+them, only the columns that fit are chosen, in this order: id and name, state and
+zonename, then other short values before long ones, and nested ones (nic, tags)
+last; the chosen ones keep the server's order, and a note on stderr says how many
+were left out. If id alone is wider the table is wider.
 A single object is a two-column key/value table whose long values fold.
 
 Output that is not a terminal (and not forced into colour) has no box, no colour
@@ -47,6 +48,7 @@ if TYPE_CHECKING:  # rich is imported only when a table is drawn, not for pipes
 
 TERMINAL_BOX = "ROUNDED"  # a name in rich.box
 FALLBACK_SIZE = (80, 24)  # when the terminal's size cannot be read
+PREFERRED_COLUMNS = ("state", "zonename")  # what people look for after id and name
 KEEP_WHOLE_WIDTH = 24  # "2011-06-23T05:06:42+0000": cutting such a column saves little
 MIN_TEXT_WIDTH = 10  # narrower than this a cut column shows nothing useful
 UUID_LENGTH = 36
@@ -267,13 +269,16 @@ def pick_columns(
 
 
 def rank(section: Section, index: int, width: int) -> int:
-    """0 for id and name, 1 for short values, 2 for long ones, 3 for nested (nic)."""
+    """0 for id and name, 1 for state and zonename, 2 for other short values, 3 for
+    long ones, 4 for nested ones (nic)."""
     name = section.columns[index]
     if name in LEADING_COLUMNS:
         return 0
+    if name in PREFERRED_COLUMNS:
+        return 1
     if any(isinstance(row.get(name), (list, dict)) for row in section.rows):
-        return 3
-    return 1 if width <= KEEP_WHOLE_WIDTH else 2
+        return 4
+    return 2 if width <= KEEP_WHOLE_WIDTH else 3
 
 
 def share_width(widths: list[int], budget: int) -> int:
