@@ -24,6 +24,10 @@ OUTPUT_FORMATS = ("json", "table", "csv", "text", "column", "tsv")
 SECRET_KEYS = ("secretkey", "password")
 SIGNATURE_ALGORITHMS = ("HmacSHA1", "HmacSHA512")
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# `sscli set` shows this much of an apikey, and only of one this long: a prefix of
+# a short key would give most of it away (CloudStack's own keys are 86 characters).
+APIKEY_SHOWN_PREFIX = 4
+APIKEY_PREFIX_MIN_LENGTH = 16
 
 # Environment variables for a single run; the cs-style names are accepted too.
 ENV_SETTINGS = {
@@ -63,7 +67,9 @@ def shown_value(key: str, value) -> str:
     if key in SECRET_KEYS:
         return "(hidden)" if value else ""
     if key == "apikey" and value:
-        return value[:6] + "…" if len(value) > 6 else "…"
+        if len(value) < APIKEY_PREFIX_MIN_LENGTH:
+            return "…"
+        return value[:APIKEY_SHOWN_PREFIX] + "…"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -224,9 +224,25 @@ def test_delete_profile(sscli):
 def test_set_shows_booleans_and_algorithms_as_typed_and_masks_the_apikey(sscli):
     assert "verifycert = false in" in sscli("set", "verifycert", "FALSE").err
     shown = sscli("set", "apikey", "ABCDEFGHIJKLMNOP").err
-    assert "ABCDEFGHIJKLMNOP" not in shown and "apikey = ABCDEF…" in shown
+    assert "ABCDEFGHIJKLMNOP" not in shown and "apikey = ABCD…" in shown
     assert "HmacSHA512" in sscli("set", "signaturealgorithm", "hmacsha512").err
     assert "verifycert = false" in sscli("set").out
+
+
+@pytest.mark.parametrize(
+    ("apikey", "shown"),
+    [
+        ("AKEY123", "…"),  # a prefix of a short key would be most of it
+        ("A" * 15, "…"),
+        ("B" * 16, "BBBB…"),
+        ("C" * 86, "CCCC…"),  # the length of CloudStack's own keys
+    ],
+)
+def test_set_shows_a_prefix_of_long_apikeys_only(sscli, apikey, shown):
+    assert f"apikey = {shown} in" in sscli("set", "apikey", apikey).err
+    listed = sscli("set").out
+    assert f"apikey = {shown}\n" in listed
+    assert apikey not in listed
 
 
 def test_an_option_without_its_value_is_an_error(sscli):
