@@ -23,6 +23,7 @@ DEFAULT_PROFILE = "default"
 OUTPUT_FORMATS = ("json", "table", "csv", "text", "column", "tsv")
 SECRET_KEYS = ("secretkey", "password")
 SIGNATURE_ALGORITHMS = ("HmacSHA1", "HmacSHA512")
+EXAMPLE_URL = "https://cloud.example.com/client/api"
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # `sscli set` shows this much of an apikey, and only of one this long: a prefix of
 # a short key would give most of it away (CloudStack's own keys are 86 characters).
@@ -104,9 +105,20 @@ def _parse_bool(value: str) -> bool:
 
 def _parse_url(value: str) -> str:
     parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if "@" in parts.netloc:
+        # Not quoted back: what is before the @ is likely a password.
         raise UsageError(
-            f"not an http(s) URL: {value!r} (like https://cloud.example.com/client/api)"
+            "the URL holds user:password@; give the URL without it and "
+            "set username and password instead"
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"not an http(s) URL: {value!r} (like {EXAMPLE_URL})")
+    if parts.query or parts.fragment or value.strip().endswith(("?", "#")):
+        # sscli builds and signs the query itself; a stored one would be sent
+        # unsigned beside it and the server would answer 401.
+        raise UsageError(
+            f"the URL must end at its path, without ?query or #fragment: {value!r} "
+            f"(like {EXAMPLE_URL})"
         )
     try:
         parts.port  # noqa: B018 - raises on a bad port

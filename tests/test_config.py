@@ -74,6 +74,35 @@ def test_bad_value_changes_nothing_and_says_why(sscli, key, value, message):
     assert config.config_path().read_text() == before
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h.example/client/api?x=1",
+        "http://h.example/client/api?",
+        "http://h.example/client/api#top",
+        "https://h.example/client/api?command=listZones#x",
+    ],
+)
+def test_url_with_a_query_or_fragment_is_refused(sscli, url):
+    result = sscli("set", "url", url)
+    assert result.code == ExitCode.USAGE
+    assert "without ?query or #fragment" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert not config.config_path().exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://admin:pw-in-url@h.example/client/api", "https://pw-in-url@h.example/"],
+)
+def test_url_with_credentials_is_refused_without_echoing_them(sscli, url):
+    result = sscli("set", "url", url)
+    assert result.code == ExitCode.USAGE
+    assert "user:password@" in result.err
+    assert "pw-in-url" not in result.out + result.err
+    assert not config.config_path().exists()
+
+
 def test_bad_profile_name_is_refused(sscli):
     result = sscli("set", "profile", "../etc")
     assert result.code == ExitCode.USAGE
