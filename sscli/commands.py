@@ -25,7 +25,8 @@ def _global_options() -> list[click.Option]:
         if not valued:
             built.append(click.Option(declarations, is_flag=True, help=help_text))
         elif dest == "output":
-            choice = click.Choice(config.OUTPUT_FORMATS, case_sensitive=False)
+            formats = (*config.OUTPUT_FORMATS, config.AUTO_OUTPUT)
+            choice = click.Choice(formats, case_sensitive=False)
             built.append(click.Option(declarations, type=choice, help=help_text))
         else:
             built.append(click.Option(declarations, help=help_text))
@@ -111,7 +112,7 @@ def set_command(ctx: click.Context, key: str | None, value: str | None) -> None:
       sscli set                       show the current profile (secrets masked)
       sscli set profile NAME          switch to (or create) a profile
       sscli set url URL | apikey K | secretkey [S] | username U | password [P]
-      sscli set domain D | output FORMAT | timeout SECONDS
+      sscli set domain D | output FORMAT|auto | timeout SECONDS
       sscli set verifycert true|false | asyncblock true|false | cafile PATH
       sscli set signaturealgorithm HmacSHA1|HmacSHA512
     """

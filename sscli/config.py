@@ -21,6 +21,7 @@ from sscli.files import ensure_private_dir
 CONFIG_FILE = "config.toml"
 DEFAULT_PROFILE = "default"
 OUTPUT_FORMATS = ("json", "table", "csv", "text", "column", "tsv")
+AUTO_OUTPUT = "auto"  # the default: a table on a terminal, json when piped
 SECRET_KEYS = ("secretkey", "password")
 SIGNATURE_ALGORITHMS = ("HmacSHA1", "HmacSHA512")
 EXAMPLE_URL = "https://cloud.example.com/client/api"
@@ -49,7 +50,7 @@ class Profile:
     username: str = ""
     password: str = ""
     domain: str = "/"
-    output: str = ""  # empty: table on a terminal, json otherwise
+    output: str = ""  # empty (shown as auto): table on a terminal, json otherwise
     timeout: int = 1800  # seconds an async job may take; also caps a read
     verifycert: bool = True
     asyncblock: bool = True
@@ -67,6 +68,8 @@ def shown_value(key: str, value) -> str:
     """A setting as `sscli set` shows it: secrets hidden, the apikey shortened."""
     if key in SECRET_KEYS:
         return "(hidden)" if value else ""
+    if key == "output" and not value:
+        return AUTO_OUTPUT
     if key == "apikey" and value:
         if len(value) < APIKEY_PREFIX_MIN_LENGTH:
             return "…"
@@ -139,10 +142,11 @@ def _parse_timeout(value: str) -> int:
 
 def _parse_output(value: str) -> str:
     lowered = value.strip().lower()
+    if lowered == AUTO_OUTPUT:
+        return ""
     if lowered not in OUTPUT_FORMATS:
-        raise UsageError(
-            f"unknown output {value!r}; choose one of {', '.join(OUTPUT_FORMATS)}"
-        )
+        choices = ", ".join([*OUTPUT_FORMATS, AUTO_OUTPUT])
+        raise UsageError(f"unknown output {value!r}; choose one of {choices}")
     return lowered
 
 
@@ -312,11 +316,20 @@ def set_value(key: str, raw: str, profile: str | None = None) -> str:
     def change(data: dict) -> None:
         name = profile or current_profile_name(data)
         data.setdefault("current_profile", name)
-        data.setdefault("profiles", {}).setdefault(name, {})[key] = value
+        stored = data.setdefault("profiles", {}).setdefault(name, {})
+        if _means_unset(key, value):
+            stored.pop(key, None)
+        else:
+            stored[key] = value
         target.append(name)
 
     update_file(change)
     return target[0]
+
+
+def _means_unset(key: str, value) -> bool:
+    """`set output auto` and `set cafile ''` go back to the default: no key."""
+    return value == "" and getattr(Profile, key, None) == ""
 
 
 def save_profile(name: str, values: dict, make_current: bool = False) -> None:

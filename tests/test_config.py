@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -124,6 +125,25 @@ def test_values_are_typed_in_the_file(sscli):
     profile = data["profiles"][data["current_profile"]]
     assert profile["timeout"] == 90
     assert profile["verifycert"] is False
+
+
+def test_set_output_auto_goes_back_to_the_default(sscli, sim_profile):
+    assert sscli("set", "output", "csv").code == 0
+    assert sscli("listZones").out.startswith("id,")
+    result = sscli("set", "output", "AUTO")
+    assert result.code == 0
+    assert "output = auto in profile 'sim'" in result.err
+    assert "output" not in config.load_file()["profiles"]["sim"]
+    assert "output = auto\n" in sscli("set").out
+    assert json.loads(sscli("listZones").out)["count"] == 2  # piped: json
+
+
+def test_output_auto_on_the_command_line_beats_the_profile(sscli, sim_profile):
+    sscli("set", "output", "csv")
+    for argv in (["listZones", "-o", "auto"], ["-o", "auto", "list", "zones"]):
+        result = sscli(*argv)
+        assert result.code == 0, result.err
+        assert json.loads(result.out)["count"] == 2
 
 
 def test_precedence_flag_then_env_then_profile_then_default(monkeypatch):
