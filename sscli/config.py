@@ -235,10 +235,63 @@ def load_file(path: Path | None = None) -> dict:
             f"config file {path} is not valid TOML: {err}; "
             "fix or remove that line (sscli will not overwrite it)"
         ) from None
-    if not isinstance(data.get("profiles", {}), dict):
-        raise ConfigError(f"config file {path}: 'profiles' must be a table")
+    _check_shape(data, path)
     warn_if_readable(path)
     return data
+
+
+TOML_TYPES = {
+    bool: "a boolean",  # before int: a bool is an int to isinstance
+    int: "an integer",
+    float: "a float",
+    str: "a string",
+    list: "an array",
+    dict: "a table",
+}
+
+
+def _check_shape(data: dict, path: Path) -> None:
+    """Valid TOML can still be the wrong shape; say which key, and touch nothing."""
+    current = data.get("current_profile")
+    if current is not None:
+        if not isinstance(current, str):
+            raise _shape_error(
+                path, ["current_profile"], "a profile name in quotes", current
+            )
+        if current and not PROFILE_NAME.match(current):
+            raise _name_error(path, ["current_profile"], current)
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise _shape_error(path, ["profiles"], "a table of profiles", profiles)
+    for name, settings in profiles.items():
+        if not PROFILE_NAME.match(name):
+            raise _name_error(path, ["profiles", name], name)
+        if not isinstance(settings, dict):
+            raise _shape_error(path, ["profiles", name], "a table", settings)
+
+
+def _shape_error(path: Path, keys: list[str], wanted: str, value) -> ConfigError:
+    found = next(
+        (text for kind, text in TOML_TYPES.items() if isinstance(value, kind)),
+        "a date",  # the one TOML type left
+    )
+    return ConfigError(
+        f"config file {path}: {_key_path(keys)} must be {wanted}, not {found}; "
+        "fix or remove it (sscli will not overwrite the file)"
+    )
+
+
+def _name_error(path: Path, keys: list[str], name: str) -> ConfigError:
+    return ConfigError(
+        f"config file {path}: {_key_path(keys)}: {name!r} is not a profile name "
+        "(letters, digits, '.', '_' or '-'); rename it in the file"
+    )
+
+
+def _key_path(keys: list[str]) -> str:
+    """profiles."my cloud".url, as TOML spells a key path."""
+    bare = re.compile(r"^[A-Za-z0-9_-]+$")
+    return ".".join(key if bare.match(key) else f'"{key}"' for key in keys)
 
 
 def warn_if_readable(path: Path) -> None:

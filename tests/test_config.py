@@ -200,6 +200,35 @@ def test_corrupt_config_names_file_and_line_and_is_not_overwritten(sscli):
     assert path.read_text().endswith('url = "http://x\n')
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "what"),
+    [
+        ('[profiles]\na = "hello"\n', "profiles.a must be a table", "not a string"),
+        ("current_profile = 5\n", "current_profile must be", "not an integer"),
+        ("current_profile = 1979-05-27\n", "current_profile must be", "not a date"),
+        ("profiles = [1, 2]\n", "profiles must be a table", "not an array"),
+        ("profiles = true\n", "profiles must be a table", "not a boolean"),
+        ('[profiles."my cloud"]\n', 'profiles."my cloud"', "not a profile name"),
+        ('current_profile = "../x"\n', "current_profile: '../x'", "not a profile name"),
+    ],
+)
+@pytest.mark.parametrize(
+    "argv", [["set", "timeout", "5"], ["set"], ["listZones"], ["profiles"]]
+)
+def test_config_of_the_wrong_shape_is_named_and_never_overwritten(
+    sscli, text, where, what, argv
+):
+    path = config.config_path()
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    result = sscli(*argv)
+    assert result.code == ExitCode.CONFIG
+    assert result.err.count("\n") == 1
+    assert result.err.startswith(f"Error: config file {path}: {where}")
+    assert what in result.err
+    assert path.read_text() == text
+
+
 def test_hand_edited_bad_value_is_reported_with_profile():
     path = config.config_path()
     path.parent.mkdir(parents=True)
