@@ -197,8 +197,24 @@ def profiles_command(ctx: click.Context) -> None:
 def delete_profile_command(name: str) -> None:
     """Delete a profile and its settings."""
     was_current = config.delete_profile(name)
-    note = "; no profile is current now (sscli set profile NAME)" if was_current else ""
-    click.echo(f"Deleted profile {name!r}{note}", err=True)
+    click.echo(f"Deleted profile {name!r}", err=True)
+    if was_current:
+        click.echo(_after_current_deleted(), err=True)
+
+
+def _after_current_deleted() -> str:
+    """What the next command uses once the current profile is gone."""
+    _, names = config.profile_names()
+    if config.DEFAULT_PROFILE in names:
+        return (
+            f"It was current; profile {config.DEFAULT_PROFILE!r} is current now "
+            "(switch with: sscli set profile NAME)"
+        )
+    others = f" (profiles: {', '.join(names)})" if names else ""
+    return (
+        f"It was current; commands now use an empty profile "
+        f"{config.DEFAULT_PROFILE!r} until you run: sscli set profile NAME{others}"
+    )
 
 
 @profiles_command.command("import")
@@ -293,7 +309,7 @@ def help_command(ctx: click.Context, topic: tuple[str, ...]) -> None:
     if own is not None:
         show_help(own + "\n")
         return
-    catalog = Catalog.load(_current_profile_name())
+    catalog = Catalog.load(_profile_name(_options(ctx).profile))
     commands = {
         name: command.get_short_help_str(limit=SHORT_HELP_LIMIT)
         for name, command in cli.commands.items()
@@ -317,9 +333,9 @@ def _command_help(ctx: click.Context, topic: tuple[str, ...]) -> str | None:
     return context.get_help() if topic else None
 
 
-def _current_profile_name() -> str | None:
+def _profile_name(flag: str | None) -> str | None:
     try:
-        return config.resolve().name
+        return config.resolve(flag).name
     except SscliError:  # help works without a usable profile
         return None
 

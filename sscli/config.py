@@ -362,12 +362,13 @@ def switch_profile(name: str) -> bool:
 
 
 def set_value(key: str, raw: str, profile: str | None = None) -> str:
-    """Validate and store one setting; return the profile it went into."""
+    """Validate and store one setting in the profile this run resolves to (the
+    flag, SSCLI_PROFILE, the current one); return that profile's name."""
     value = parse_setting(key, raw)
     target = []
 
     def change(data: dict) -> None:
-        name = profile or current_profile_name(data)
+        name, _ = choose_profile(data, profile)
         data.setdefault("current_profile", name)
         stored = data.setdefault("profiles", {}).setdefault(name, {})
         if _means_unset(key, value):
@@ -420,12 +421,49 @@ def profile_names() -> tuple[str, list[str]]:
 
 # -- resolving the settings of one run -------------------------------------------------
 
+FLAG_SOURCE = "-p"  # where a profile name came from, when it was the flag
+FILE_SOURCE = "current_profile"
 
-def _from_env(key: str, env) -> str | None:
+
+def _from_env(key: str, env) -> tuple[str, str] | None:
+    """(variable, value) of the first variable set for this setting, if any."""
     for variable in ENV_SETTINGS.get(key, ()):
         if env.get(variable):
-            return env[variable]
+            return variable, env[variable]
     return None
+
+
+def choose_profile(data: dict, flag: str | None, env=None) -> tuple[str, str]:
+    """The profile of this run and what named it: the -p flag, the environment,
+    the file's current_profile, or "" for the default. Reads and writes alike."""
+    env = os.environ if env is None else env
+    if flag:
+        return check_profile_name(flag), FLAG_SOURCE
+    from_env = _from_env("profile", env)
+    if from_env:
+        variable, name = from_env
+        if not PROFILE_NAME.match(name):
+            raise ConfigError(
+                f"environment variable {variable}: bad profile name {name!r}: "
+                "use letters, digits, '.', '_' or '-'"
+            )
+        return name, variable
+    if data.get("current_profile"):
+        return data["current_profile"], FILE_SOURCE
+    return DEFAULT_PROFILE, ""
+
+
+def _no_such_profile(name: str, source: str, profiles: dict) -> ConfigError:
+    known = ", ".join(sorted(profiles)) or "none yet"
+    message = f"no profile named {name!r} (profiles: {known})"
+    if source == FILE_SOURCE:
+        message += (
+            f"; it is the current_profile in {config_path()}: "
+            "pick one with sscli set profile NAME"
+        )
+    elif source != FLAG_SOURCE:
+        message += f"; it comes from the environment variable {source}"
+    return ConfigError(message)
 
 
 def resolve(profile: str | None = None, output: str | None = None, env=None) -> Profile:
@@ -434,11 +472,10 @@ def resolve(profile: str | None = None, output: str | None = None, env=None) -> 
     data = load_file()
     profiles = data.get("profiles", {})
 
-    name = profile or _from_env("profile", env) or current_profile_name(data)
+    name, source = choose_profile(data, profile, env)
     stored = profiles.get(name)
-    if stored is None and (profile or _from_env("profile", env)):
-        known = ", ".join(sorted(profiles)) or "none yet"
-        raise ConfigError(f"no profile named {name!r} (profiles: {known})")
+    if stored is None and source:
+        raise _no_such_profile(name, source, profiles)
 
     resolved = Profile(name=name)
     for key, value in (stored or {}).items():
@@ -446,11 +483,20 @@ def resolve(profile: str | None = None, output: str | None = None, env=None) -> 
             setattr(resolved, key, _stored_value(key, value, name))
     for key in ("url", "apikey", "secretkey", "output"):
         from_env = _from_env(key, env)
-        if from_env:
-            setattr(resolved, key, parse_setting(key, from_env))
+        # Not even checked when the flag wins: SSCLI_OUTPUT=yaml must not fail -o json.
+        if from_env and not (key == "output" and output):
+            setattr(resolved, key, _env_value(key, *from_env))
     if output:
         resolved.output = parse_setting("output", output)
     return resolved
+
+
+def _env_value(key: str, variable: str, raw: str):
+    """A bad environment value is configuration, not a bad command line: exit 3."""
+    try:
+        return parse_setting(key, raw)
+    except UsageError as err:
+        raise ConfigError(f"environment variable {variable}: {err}") from None
 
 
 def _stored_value(key: str, value, profile: str):

@@ -104,11 +104,129 @@ def test_url_with_credentials_is_refused_without_echoing_them(sscli, url):
     assert not config.config_path().exists()
 
 
-def test_bad_profile_name_is_refused(sscli):
-    result = sscli("set", "profile", "../etc")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["set", "profile", "../etc"],
+        ["-p", "../evil x", "set", "timeout", "5"],
+        ["-p", "a b", "set"],
+        ["-p", "../evil", "listZones"],
+        ["-p", "../evil", "login"],
+    ],
+)
+def test_bad_profile_name_is_refused_everywhere(sscli, argv):
+    result = sscli(*argv)
     assert result.code == ExitCode.USAGE
-    assert "bad profile name" in result.err
+    assert result.err.startswith("Error: bad profile name")
     assert not config.config_path().exists()
+
+
+@pytest.mark.parametrize("argv", [["set", "timeout", "5"], ["set"], ["listZones"]])
+def test_bad_profile_name_in_the_environment_is_a_config_error(
+    sscli, monkeypatch, argv
+):
+    monkeypatch.setenv("SSCLI_PROFILE", "../evil x")
+    result = sscli(*argv)
+    assert result.code == ExitCode.CONFIG
+    assert result.err.startswith("Error: environment variable SSCLI_PROFILE: bad")
+    assert not config.config_path().exists()
+
+
+def test_set_writes_into_the_profile_it_shows(sscli, monkeypatch):
+    sscli("set", "profile", "p2")
+    sscli("set", "profile", "p1")
+    monkeypatch.setenv("SSCLI_PROFILE", "p2")
+    assert "in profile 'p2'" in sscli("set", "timeout", "77").err
+    assert "in profile 'p1'" in sscli("-p", "p1", "set", "timeout", "5").err
+    profiles = config.load_file()["profiles"]
+    assert (profiles["p1"], profiles["p2"]) == ({"timeout": 5}, {"timeout": 77})
+    shown = sscli("set").out
+    assert shown.startswith("profile = p2\n") and "timeout = 77\n" in shown
+    assert config.load_file()["current_profile"] == "p1"  # only set profile moves it
+
+
+def test_every_command_picks_the_profile_the_same_way(sscli, sim_profile, monkeypatch):
+    assert sscli("sync").code == 0
+    sscli("set", "profile", "other")
+    synced = "(profile sim, synced "
+    assert synced not in sscli("help", "zone").out
+    assert synced in sscli("-p", "sim", "help", "zone").out
+    monkeypatch.setenv("SSCLI_PROFILE", "sim")
+    assert synced in sscli("help", "zone").out
+    assert sscli("logout").err.strip() == "No login session for profile 'sim'"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SSCLI_OUTPUT", "yaml", "unknown output 'yaml'"),
+        ("SSCLI_URL", "notaurl", "not an http(s) URL"),
+        ("CLOUDSTACK_ENDPOINT", "http://h.example/client/api?x=1", "?query"),
+        ("SSCLI_APIKEY", "key with spaces", "without spaces"),
+        ("CLOUDSTACK_SECRET", "secret with spaces", "without spaces"),
+    ],
+)
+def test_bad_environment_value_is_a_config_error_naming_it(
+    sscli, sim_profile, monkeypatch, variable, value, message
+):
+    monkeypatch.setenv(variable, value)
+    result = sscli("listZones")
+    assert result.code == ExitCode.CONFIG
+    assert result.err.startswith(f"Error: environment variable {variable}: ")
+    assert message in result.err
+    assert len(result.err.splitlines()) == 1
+    assert "secret with spaces" not in result.err
+    assert sim_profile.requests == []
+
+
+def test_an_environment_value_the_flag_overrides_is_not_checked(
+    sscli, sim_profile, monkeypatch
+):
+    monkeypatch.setenv("SSCLI_OUTPUT", "yaml")
+    for argv in (["listZones", "-o", "json"], ["-o", "json", "list", "zones"]):
+        result = sscli(*argv)
+        assert result.code == 0, result.err
+        assert json.loads(result.out)["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("key_variable", "secret_variable"),
+    [("SSCLI_APIKEY", "SSCLI_SECRETKEY"), ("CLOUDSTACK_KEY", "CLOUDSTACK_SECRET")],
+)
+def test_environment_keys_beat_the_profile(
+    sscli, sim_profile, monkeypatch, key_variable, secret_variable
+):
+    config.save_profile("sim", {"apikey": "stale-key", "secretkey": "stale-secret"})
+    assert sscli("listZones").code == ExitCode.AUTH
+    monkeypatch.setenv(key_variable, sim_profile.apikey)
+    monkeypatch.setenv(secret_variable, sim_profile.secretkey)
+    result = sscli("listZones", "-o", "json")
+    assert result.code == 0, result.err
+    assert sim_profile.requests[-1].params["apikey"] == sim_profile.apikey
+
+
+def test_flags_beat_the_environment_for_profile_and_output(
+    sscli, sim_profile, monkeypatch
+):
+    config.save_profile("elsewhere", {"url": "http://127.0.0.1:9/client/api"})
+    monkeypatch.setenv("SSCLI_PROFILE", "elsewhere")
+    monkeypatch.setenv("SSCLI_OUTPUT", "csv")
+    assert "profile 'elsewhere'" in sscli("listZones").err  # the environment's
+    result = sscli("-p", "sim", "listZones", "-o", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["count"] == 2
+    assert sscli("-p", "sim", "listZones").out.startswith("id,")  # env's output
+
+
+def test_current_profile_that_does_not_exist_says_so(sscli):
+    sscli("set", "profile", "real")
+    path = config.config_path()
+    path.write_text(path.read_text().replace('"real"', '"nope"', 1))
+    result = sscli("listZones")
+    assert result.code == ExitCode.CONFIG
+    assert result.err.startswith("Error: no profile named 'nope' (profiles: real)")
+    assert f"current_profile in {path}" in result.err
+    assert "sscli set profile NAME" in result.err
 
 
 def test_profiles_lists_and_marks_current(sscli):
@@ -292,11 +410,28 @@ def test_delete_profile(sscli):
     sscli("set", "profile", "gone")
     result = sscli("profiles", "delete", "gone")
     assert result.code == 0
-    assert "no profile is current now" in result.err
+    assert result.err.splitlines() == [
+        "Deleted profile 'gone'",
+        "It was current; commands now use an empty profile 'default' until you "
+        "run: sscli set profile NAME (profiles: keep)",
+    ]
+    assert sscli("set").out.startswith("profile = default\n")
     assert sscli("profiles").out.splitlines() == ["  keep"]
     missing = sscli("profiles", "delete", "gone")
     assert missing.code == ExitCode.USAGE
     assert missing.err.strip() == "Error: no profile named 'gone' (profiles: keep)"
+
+
+def test_deleting_the_current_profile_says_default_takes_over(sscli):
+    sscli("set", "profile", "default")
+    sscli("set", "url", "http://default.example/client/api")
+    sscli("set", "profile", "gone")
+    result = sscli("profiles", "delete", "gone")
+    assert result.err.splitlines()[1] == (
+        "It was current; profile 'default' is current now "
+        "(switch with: sscli set profile NAME)"
+    )
+    assert "url = http://default.example/client/api" in sscli("set").out
 
 
 def test_set_shows_booleans_and_algorithms_as_typed_and_masks_the_apikey(sscli):
