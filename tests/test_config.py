@@ -33,6 +33,51 @@ def test_set_writes_private_file_in_private_dir(sscli):
     assert 'url = "https://cloud.example.com/client/api"' in path.read_text()
 
 
+def test_dirs_sscli_creates_are_private_to_the_last_parent(
+    sscli, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SSCLI_CONFIG_DIR", str(tmp_path / "new" / "deeper" / "conf"))
+    result = sscli("set", "timeout", "5")
+    assert result.code == 0
+    for folder in ("new", "new/deeper", "new/deeper/conf"):
+        assert mode(tmp_path / folder) == 0o700
+    assert "Warning" not in result.err
+
+
+@pytest.mark.parametrize("dir_mode", [0o755, 0o750, 0o701])
+def test_writing_into_an_open_config_dir_warns_once(sscli, dir_mode):
+    folder = config.config_dir()
+    folder.mkdir(mode=dir_mode)
+    os.chmod(folder, dir_mode)
+    first = sscli("set", "timeout", "5")
+    assert first.code == 0
+    assert first.err.splitlines()[0] == (
+        f"Warning: {folder} is open to other users (mode {dir_mode:o}); "
+        f"fix it with: chmod 700 {folder}"
+    )
+    assert first.err.count("Warning") == 1  # the lock and the file: one warning
+    assert mode(folder) == dir_mode  # the user's dir: warned about, not changed
+    assert "Warning" not in sscli("set", "timeout", "6").err  # once per run
+
+
+def test_a_private_config_dir_is_not_warned_about(sscli):
+    folder = config.config_dir()
+    folder.mkdir(mode=0o700)
+    assert "Warning" not in sscli("set", "timeout", "5").err
+
+
+def test_writing_a_session_into_an_open_cache_dir_warns(sscli, shared_sim):
+    folder = config.cache_dir()
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    config.save_profile(
+        "pw", {"url": shared_sim.url, "username": "admin", "password": "password"}
+    )
+    result = sscli("-p", "pw", "login")
+    assert result.code == 0, result.err
+    assert f"Warning: {folder} is open to other users (mode 755)" in result.err
+
+
 def test_set_alone_shows_profile_with_secrets_masked(sscli):
     sscli("set", "apikey", "APIKEY1234567")
     sscli("set", "secretkey", "TOPSECRETVALUE")
@@ -309,7 +354,7 @@ def test_unknown_profile_flag_is_an_error(sscli):
 
 def test_corrupt_config_names_file_and_line_and_is_not_overwritten(sscli):
     path = config.config_path()
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(mode=0o700, parents=True)
     path.write_text('current_profile = "a"\n[profiles.a]\nurl = "http://x\n')
     result = sscli("set", "timeout", "5")
     assert result.code == ExitCode.CONFIG
@@ -337,7 +382,7 @@ def test_config_of_the_wrong_shape_is_named_and_never_overwritten(
     sscli, text, where, what, argv
 ):
     path = config.config_path()
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(mode=0o700, parents=True)
     path.write_text(text)
     result = sscli(*argv)
     assert result.code == ExitCode.CONFIG
@@ -349,7 +394,7 @@ def test_config_of_the_wrong_shape_is_named_and_never_overwritten(
 
 def test_hand_edited_bad_value_is_reported_with_profile():
     path = config.config_path()
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(mode=0o700, parents=True)
     path.write_text('current_profile = "a"\n[profiles.a]\ntimeout = "soon"\n')
     with pytest.raises(ConfigError, match="profile 'a': bad value for timeout"):
         config.resolve()
