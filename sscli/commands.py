@@ -102,10 +102,9 @@ def _options(ctx: click.Context) -> RunOptions:
 
 
 @cli.command("set", context_settings={"ignore_unknown_options": True})
-@click.argument("key", required=False)
-@click.argument("value", required=False)
+@click.argument("words", nargs=-1, type=click.UNPROCESSED, metavar="[KEY [VALUE]]")
 @click.pass_context
-def set_command(ctx: click.Context, key: str | None, value: str | None) -> None:
+def set_command(ctx: click.Context, words: tuple[str, ...]) -> None:
     """Show or change the current profile's settings.
 
     \b
@@ -117,10 +116,10 @@ def set_command(ctx: click.Context, key: str | None, value: str | None) -> None:
       sscli set signaturealgorithm HmacSHA1|HmacSHA512
     """
     chosen = _options(ctx).profile
-    if key is None:
+    if not words:
         _show_profile(chosen)
         return
-    key = key.lower()
+    key, value = _key_and_value(words)
     if key == "profile":
         _switch_profile(value)
         return
@@ -131,6 +130,19 @@ def set_command(ctx: click.Context, key: str | None, value: str | None) -> None:
     name = config.set_value(key, value, profile=chosen)
     shown = config.shown_value(key, config.parse_setting(key, value))
     click.echo(f"{key} = {shown} in profile {name!r}", err=True)
+
+
+def _key_and_value(words: tuple[str, ...]) -> tuple[str, str | None]:
+    """KEY [VALUE]; more words are counted, never quoted: they may be a secret."""
+    key = words[0].lower()
+    if len(words) > 2:
+        hint = (
+            ""
+            if key == "profile"
+            else f"; quote one with spaces: sscli set {key} 'A B'"
+        )
+        raise UsageError(f"set {key} takes one value, got {len(words) - 1} words{hint}")
+    return key, words[1] if len(words) == 2 else None
 
 
 def _read_secret(key: str) -> str:

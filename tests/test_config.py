@@ -97,6 +97,25 @@ def test_setting_a_secret_never_echoes_it(sscli):
 
 
 @pytest.mark.parametrize(
+    "argv",
+    [
+        ["password", "my", "hush-secret", "words"],
+        ["secretkey", "hush-secret", "hush-secret-too"],
+        ["apikey", "hush-key", "--hush-flag"],
+        ["url", "http://h.example/client/api", "hush-extra"],
+        ["profile", "a", "hush-b"],
+    ],
+)
+def test_extra_words_after_set_are_counted_never_echoed(sscli, argv):
+    result = sscli("set", *argv)
+    assert result.code == ExitCode.USAGE
+    assert result.err.startswith(f"Error: set {argv[0]} takes one value, got ")
+    assert len(result.err.splitlines()) == 1
+    assert "hush" not in result.out + result.err
+    assert not config.config_path().exists()
+
+
+@pytest.mark.parametrize(
     ("key", "value", "message"),
     [
         ("url", "ftp://x", "not an http(s) URL"),
