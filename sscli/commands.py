@@ -233,14 +233,24 @@ def _after_current_deleted() -> str:
 @click.argument("source", type=click.Choice(["cmk", "cs"]))
 @click.argument("path", required=False)
 def import_command(source: str, path: str | None) -> None:
-    """Import CloudMonkey (cmk) or cs profiles; existing keys are updated."""
+    """Import CloudMonkey (cmk) or cs profiles; existing keys are updated.
+
+    \b
+    What sscli cannot use (a bad value, client certificates, a section without
+    a url or credentials) is left out with a warning; the profile cmk or cs
+    uses by default becomes the current one.
+    """
     from sscli.importing import import_profiles
 
     imported = import_profiles(source, path)
-    for name, values in imported.items():
+    for warning in imported.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for name, values in imported.profiles.items():
         click.echo(
             f"Imported profile {name!r} ({values.get('url', 'no url')})", err=True
         )
+    if imported.current:
+        click.echo(f"Current profile: {imported.current!r}", err=True)
 
 
 @cli.command("wait", context_settings={"ignore_unknown_options": True})

@@ -387,12 +387,23 @@ def _means_unset(key: str, value) -> bool:
 
 
 def save_profile(name: str, values: dict, make_current: bool = False) -> None:
-    check_profile_name(name)
+    save_profiles({name: values}, current=name if make_current else None)
+
+
+def save_profiles(profiles: dict[str, dict], current: str | None = None) -> None:
+    """Add or update several profiles in one write: all of them land, or none.
+    `current` becomes the current profile; else the first does, if none is."""
+    for name in profiles:
+        check_profile_name(name)
 
     def change(data: dict) -> None:
-        data.setdefault("profiles", {}).setdefault(name, {}).update(values)
-        if make_current or "current_profile" not in data:
-            data["current_profile"] = name
+        stored = data.setdefault("profiles", {})
+        for name, values in profiles.items():
+            stored.setdefault(name, {}).update(values)
+        if current:
+            data["current_profile"] = current
+        elif "current_profile" not in data and profiles:
+            data["current_profile"] = next(iter(profiles))
 
     update_file(change)
 
