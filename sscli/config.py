@@ -331,10 +331,13 @@ def _locked(directory: Path):
 def update_file(change) -> dict:
     """Apply change(data) to the config file under a lock and write it back."""
     path = config_path()
-    with _locked(path.parent):
-        data = load_file(path)
-        change(data)
-        _write_file(path, data)
+    try:
+        with _locked(path.parent):
+            data = load_file(path)
+            change(data)
+            _write_file(path, data)
+    except OSError as err:  # a read-only disk, or a file where the dir should be
+        raise ConfigError(f"cannot write config file {path}: {err.strerror}") from None
     return data
 
 

@@ -60,6 +60,15 @@ def test_writing_into_an_open_config_dir_warns_once(sscli, dir_mode):
     assert "Warning" not in sscli("set", "timeout", "6").err  # once per run
 
 
+def test_a_config_dir_that_is_a_file_is_a_config_error(sscli):
+    config.config_dir().write_text("not a dir")
+    result = sscli("set", "timeout", "5")
+    assert result.code == ExitCode.CONFIG
+    assert result.err == (
+        f"Error: cannot write config file {config.config_path()}: Not a directory\n"
+    )
+
+
 def test_a_private_config_dir_is_not_warned_about(sscli):
     folder = config.config_dir()
     folder.mkdir(mode=0o700)
