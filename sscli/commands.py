@@ -407,36 +407,55 @@ def completion_command(shell: str) -> None:
 @click.option("--detach", is_flag=True, help="Run in the background and return.")
 @click.option("--stop", is_flag=True, help="Stop the one started with --detach.")
 @click.option("--ready-file", hidden=True, help="Written once serving (--detach).")
+@click.pass_context
 def simulator_command(
-    port: int, vms: int, page_size: int, detach: bool, stop: bool, ready_file: str
+    ctx: click.Context,
+    port: int,
+    vms: int,
+    page_size: int,
+    detach: bool,
+    stop: bool,
+    ready_file: str,
 ) -> None:
     """Serve a local CloudStack-compatible API and save the profile 'simulator'.
 
     \b
       sscli simulator                 serve until Ctrl-C
-      sscli simulator --detach        serve in the background
+      sscli simulator --detach        serve in the background (again: reuse it)
       sscli -p simulator listZones    then call it like any cloud
-      sscli simulator --stop
+      sscli simulator --stop          (a note, not an error, when none runs)
     """
     from sscli import simulator_process
 
     if stop:
-        simulator_process.stop()
-        click.echo("Simulator stopped.", err=True)
+        stopped = simulator_process.stop()
+        click.echo(
+            "Simulator stopped." if stopped else "No simulator running.", err=True
+        )
     elif detach:
-        url = simulator_process.start_detached(port, vms, page_size)
-        _announce_simulator(url, vms, "sscli simulator --stop stops it")
+        given = {
+            name
+            for name in ("port", "vms", "page_size")
+            if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+        }
+        serving, reused = simulator_process.start_detached(port, vms, page_size, given)
+        state = "already running" if reused else "started"
+        _announce_simulator(serving, state, "sscli simulator --stop stops it")
     else:
-        sim = simulator_process.start_here(port, vms, page_size, ready_file)
-        _announce_simulator(sim.url, vms, "Ctrl-C stops it")
+        sim, serving = simulator_process.start_here(port, vms, page_size, ready_file)
+        _announce_simulator(serving, "started", "Ctrl-C stops it")
         simulator_process.serve_until_stopped(sim)
 
 
-def _announce_simulator(url: str, vms: int, how_to_stop: str) -> None:
-    click.echo(
-        f"CloudStack simulator at {url} with {vms} VMs; {how_to_stop}.", err=True
+def _announce_simulator(serving, state: str, how_to_stop: str) -> None:
+    """The URL and apikey to use it; the secret key stays in the profile."""
+    lines = (
+        f"CloudStack simulator {state} at {serving.url} with {serving.vms} VMs; "
+        f"{how_to_stop}.",
+        f"apikey: {serving.apikey}",
+        "Saved profile 'simulator' with its secret key (not shown here; "
+        "sscli -p simulator set shows it masked).",
+        "Try: sscli -p simulator listZones",
     )
-    click.echo(
-        "Saved profile 'simulator' (its secret key is kept there, not shown).", err=True
-    )
-    click.echo("Try: sscli -p simulator listZones", err=True)
+    for line in lines:
+        click.echo(line, err=True)
