@@ -117,7 +117,7 @@ def set_command(ctx: click.Context, words: tuple[str, ...]) -> None:
     """
     chosen = _options(ctx).profile
     if not words:
-        _show_profile(chosen)
+        _show_profile(_options(ctx))
         return
     key, value = _key_and_value(words)
     if key == "profile":
@@ -163,8 +163,9 @@ def _switch_profile(name: str | None) -> None:
     click.echo(f"{note} profile {name!r}", err=True)
 
 
-def _show_profile(chosen: str | None) -> None:
-    profile = config.resolve(profile=chosen)
+def _show_profile(options: RunOptions) -> None:
+    """The settings this run resolves to: `sscli -o csv set` shows output = csv."""
+    profile = config.resolve(options.profile, options.output)
     click.echo(f"profile = {profile.name}")
     for key, value in profile.masked().items():
         if key != "name":
@@ -284,7 +285,7 @@ def wait_command(ctx: click.Context, jobid: str, words: tuple[str, ...]) -> None
 def login_command(ctx: click.Context) -> None:
     """Log in with the profile's username and password and cache the session."""
     options = _options(ctx)
-    profile = config.resolve(options.profile)
+    profile = config.resolve(options.profile, options.output)
     if profile.apikey or profile.secretkey:
         raise UsageError(
             f"profile {profile.name!r} uses API keys; login is for username/password"
@@ -303,7 +304,7 @@ def login_command(ctx: click.Context) -> None:
 def logout_command(ctx: click.Context) -> None:
     """End the profile's login session and forget it."""
     options = _options(ctx)
-    profile = config.resolve(options.profile)
+    profile = config.resolve(options.profile, options.output)
     if make_client(profile, options).log_out():
         click.echo(f"Logged out of profile {profile.name!r}", err=True)
     else:
@@ -331,7 +332,7 @@ def help_command(ctx: click.Context, topic: tuple[str, ...]) -> None:
     if own is not None:
         show_help(own + "\n")
         return
-    catalog = Catalog.load(_profile_name(_options(ctx).profile))
+    catalog = Catalog.load(_profile_name(_options(ctx)))
     commands = {
         name: command.get_short_help_str(limit=SHORT_HELP_LIMIT)
         for name, command in cli.commands.items()
@@ -355,9 +356,9 @@ def _command_help(ctx: click.Context, topic: tuple[str, ...]) -> str | None:
     return context.get_help() if topic else None
 
 
-def _profile_name(flag: str | None) -> str | None:
+def _profile_name(options: RunOptions) -> str | None:
     try:
-        return config.resolve(flag).name
+        return config.resolve(options.profile, options.output).name
     except SscliError:  # help works without a usable profile
         return None
 
@@ -369,7 +370,7 @@ def sync_command(ctx: click.Context) -> None:
     from sscli.catalog import sync
 
     options = _options(ctx)
-    profile = config.resolve(options.profile)
+    profile = config.resolve(options.profile, options.output)
     count = sync(make_client(profile, options), profile.name)
     click.echo(f"{count} APIs cached for profile {profile.name!r}", err=True)
 

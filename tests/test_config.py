@@ -260,6 +260,10 @@ def test_an_environment_value_the_flag_overrides_is_not_checked(
         result = sscli(*argv)
         assert result.code == 0, result.err
         assert json.loads(result.out)["count"] == 2
+    shown = sscli("-o", "csv", "set")
+    assert shown.code == 0 and "output = csv\n" in shown.out
+    assert sscli("logout", "-o", "json").code == 0
+    assert sscli("logout").code == ExitCode.CONFIG  # no flag: the bad value counts
 
 
 @pytest.mark.parametrize(
