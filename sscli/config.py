@@ -30,6 +30,18 @@ PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # a short key would give most of it away (CloudStack's own keys are 86 characters).
 APIKEY_SHOWN_PREFIX = 4
 APIKEY_PREFIX_MIN_LENGTH = 16
+# Where the profile of a run was named, besides an environment variable's name.
+FLAG_SOURCE = "-p"
+FILE_SOURCE = "current_profile"
+BARE_TOML_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+TOML_TYPES = {  # for saying what a key of the wrong type holds
+    bool: "a boolean",  # before int: a bool is an int to isinstance
+    int: "an integer",
+    float: "a float",
+    str: "a string",
+    list: "an array",
+    dict: "a table",
+}
 
 # Environment variables for a single run; the cs-style names are accepted too.
 ENV_SETTINGS = {
@@ -240,16 +252,6 @@ def load_file(path: Path | None = None) -> dict:
     return data
 
 
-TOML_TYPES = {
-    bool: "a boolean",  # before int: a bool is an int to isinstance
-    int: "an integer",
-    float: "a float",
-    str: "a string",
-    list: "an array",
-    dict: "a table",
-}
-
-
 def _check_shape(data: dict, path: Path) -> None:
     """Valid TOML can still be the wrong shape; say which key, and touch nothing."""
     current = data.get("current_profile")
@@ -290,8 +292,7 @@ def _name_error(path: Path, keys: list[str], name: str) -> ConfigError:
 
 def _key_path(keys: list[str]) -> str:
     """profiles."my cloud".url, as TOML spells a key path."""
-    bare = re.compile(r"^[A-Za-z0-9_-]+$")
-    return ".".join(key if bare.match(key) else f'"{key}"' for key in keys)
+    return ".".join(key if BARE_TOML_KEY.match(key) else f'"{key}"' for key in keys)
 
 
 def warn_if_readable(path: Path) -> None:
@@ -434,9 +435,6 @@ def profile_names() -> tuple[str, list[str]]:
 
 
 # -- resolving the settings of one run -------------------------------------------------
-
-FLAG_SOURCE = "-p"  # where a profile name came from, when it was the flag
-FILE_SOURCE = "current_profile"
 
 
 def _from_env(key: str, env) -> tuple[str, str] | None:

@@ -14,6 +14,8 @@ CONFIG_DIR_ENV = "SSCLI_CONFIG_DIR"
 CACHE_DIR_ENV = "SSCLI_CACHE_DIR"
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
+OPEN_TO_OTHERS = 0o077  # group or other may list or enter
+_warned_dirs: set[str] = set()  # one warning per dir and run, however many writes
 
 
 def config_dir() -> str:
@@ -37,10 +39,6 @@ def _user_dir(moved_by: str, xdg_variable: str, xdg_default: str, finder: str) -
     import platformdirs
 
     return getattr(platformdirs, finder)(APP_NAME)
-
-
-OPEN_TO_OTHERS = 0o077  # group or other may list or enter
-_warned_dirs: set[str] = set()  # one warning per dir and run, however many writes
 
 
 def ensure_private_dir(folder: str | os.PathLike) -> None:
