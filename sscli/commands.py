@@ -236,10 +236,13 @@ def _after_current_deleted() -> str:
 def import_command(source: str, path: str | None) -> None:
     """Import CloudMonkey (cmk) or cs profiles; existing keys are updated.
 
-    \b
     What sscli cannot use (a bad value, client certificates, a section without
     a url or credentials) is left out with a warning; the profile cmk or cs
     uses by default becomes the current one.
+
+    \b
+      sscli profiles import cmk            from ~/.cmk/config
+      sscli profiles import cs ./lab.ini   from a file of cs's format
     """
     from sscli.importing import import_profiles
 
