@@ -25,7 +25,8 @@ def _global_options() -> list[click.Option]:
         if not valued:
             built.append(click.Option(declarations, is_flag=True, help=help_text))
         elif dest == "output":
-            choice = click.Choice(config.OUTPUT_FORMATS, case_sensitive=False)
+            formats = (*config.OUTPUT_FORMATS, config.AUTO_OUTPUT)
+            choice = click.Choice(formats, case_sensitive=False)
             built.append(click.Option(declarations, type=choice, help=help_text))
         else:
             built.append(click.Option(declarations, help=help_text))
@@ -101,25 +102,24 @@ def _options(ctx: click.Context) -> RunOptions:
 
 
 @cli.command("set", context_settings={"ignore_unknown_options": True})
-@click.argument("key", required=False)
-@click.argument("value", required=False)
+@click.argument("words", nargs=-1, type=click.UNPROCESSED, metavar="[KEY [VALUE]]")
 @click.pass_context
-def set_command(ctx: click.Context, key: str | None, value: str | None) -> None:
+def set_command(ctx: click.Context, words: tuple[str, ...]) -> None:
     """Show or change the current profile's settings.
 
     \b
       sscli set                       show the current profile (secrets masked)
       sscli set profile NAME          switch to (or create) a profile
       sscli set url URL | apikey K | secretkey [S] | username U | password [P]
-      sscli set domain D | output FORMAT | timeout SECONDS
+      sscli set domain D | output FORMAT|auto | timeout SECONDS
       sscli set verifycert true|false | asyncblock true|false | cafile PATH
       sscli set signaturealgorithm HmacSHA1|HmacSHA512
     """
     chosen = _options(ctx).profile
-    if key is None:
-        _show_profile(chosen)
+    if not words:
+        _show_profile(_options(ctx))
         return
-    key = key.lower()
+    key, value = _key_and_value(words)
     if key == "profile":
         _switch_profile(value)
         return
@@ -130,6 +130,19 @@ def set_command(ctx: click.Context, key: str | None, value: str | None) -> None:
     name = config.set_value(key, value, profile=chosen)
     shown = config.shown_value(key, config.parse_setting(key, value))
     click.echo(f"{key} = {shown} in profile {name!r}", err=True)
+
+
+def _key_and_value(words: tuple[str, ...]) -> tuple[str, str | None]:
+    """KEY [VALUE]; more words are counted, never quoted: they may be a secret."""
+    key = words[0].lower()
+    if len(words) > 2:
+        hint = (
+            ""
+            if key == "profile"
+            else f"; quote one with spaces: sscli set {key} 'A B'"
+        )
+        raise UsageError(f"set {key} takes one value, got {len(words) - 1} words{hint}")
+    return key, words[1] if len(words) == 2 else None
 
 
 def _read_secret(key: str) -> str:
@@ -150,8 +163,9 @@ def _switch_profile(name: str | None) -> None:
     click.echo(f"{note} profile {name!r}", err=True)
 
 
-def _show_profile(chosen: str | None) -> None:
-    profile = config.resolve(profile=chosen)
+def _show_profile(options: RunOptions) -> None:
+    """The settings this run resolves to: `sscli -o csv set` shows output = csv."""
+    profile = config.resolve(options.profile, options.output)
     click.echo(f"profile = {profile.name}")
     for key, value in profile.masked().items():
         if key != "name":
@@ -199,22 +213,51 @@ def delete_profile_command(name: str) -> None:
 
     was_current = config.delete_profile(name)
     forget_profile(name)
-    note = "; no profile is current now (sscli set profile NAME)" if was_current else ""
-    click.echo(f"Deleted profile {name!r}{note}", err=True)
+    click.echo(f"Deleted profile {name!r}", err=True)
+    if was_current:
+        click.echo(_after_current_deleted(), err=True)
+
+
+def _after_current_deleted() -> str:
+    """What the next command uses once the current profile is gone."""
+    _, names = config.profile_names()
+    if config.DEFAULT_PROFILE in names:
+        return (
+            f"It was current; profile {config.DEFAULT_PROFILE!r} is current now "
+            "(switch with: sscli set profile NAME)"
+        )
+    others = f" (profiles: {', '.join(names)})" if names else ""
+    return (
+        f"It was current; commands now use an empty profile "
+        f"{config.DEFAULT_PROFILE!r} until you run: sscli set profile NAME{others}"
+    )
 
 
 @profiles_command.command("import")
 @click.argument("source", type=click.Choice(["cmk", "cs"]))
 @click.argument("path", required=False)
 def import_command(source: str, path: str | None) -> None:
-    """Import CloudMonkey (cmk) or cs profiles; existing keys are updated."""
+    """Import CloudMonkey (cmk) or cs profiles; existing keys are updated.
+
+    What sscli cannot use (a bad value, client certificates, a section without
+    a url or credentials) is left out with a warning; the profile cmk or cs
+    uses by default becomes the current one.
+
+    \b
+      sscli profiles import cmk            from ~/.cmk/config
+      sscli profiles import cs ./lab.ini   from a file of cs's format
+    """
     from sscli.importing import import_profiles
 
     imported = import_profiles(source, path)
-    for name, values in imported.items():
+    for warning in imported.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for name, values in imported.profiles.items():
         click.echo(
             f"Imported profile {name!r} ({values.get('url', 'no url')})", err=True
         )
+    if imported.current:
+        click.echo(f"Current profile: {imported.current!r}", err=True)
 
 
 @cli.command("wait", context_settings={"ignore_unknown_options": True})
@@ -248,7 +291,7 @@ def wait_command(ctx: click.Context, jobid: str, words: tuple[str, ...]) -> None
 def login_command(ctx: click.Context) -> None:
     """Log in with the profile's username and password and cache the session."""
     options = _options(ctx)
-    profile = config.resolve(options.profile)
+    profile = config.resolve(options.profile, options.output)
     if profile.apikey or profile.secretkey:
         raise UsageError(
             f"profile {profile.name!r} uses API keys; login is for username/password"
@@ -267,7 +310,7 @@ def login_command(ctx: click.Context) -> None:
 def logout_command(ctx: click.Context) -> None:
     """End the profile's login session and forget it."""
     options = _options(ctx)
-    profile = config.resolve(options.profile)
+    profile = config.resolve(options.profile, options.output)
     if make_client(profile, options).log_out():
         click.echo(f"Logged out of profile {profile.name!r}", err=True)
     else:
@@ -295,7 +338,7 @@ def help_command(ctx: click.Context, topic: tuple[str, ...]) -> None:
     if own is not None:
         show_help(own + "\n")
         return
-    catalog = Catalog.load(_current_profile_name())
+    catalog = Catalog.load(_profile_name(_options(ctx)))
     commands = {
         name: command.get_short_help_str(limit=SHORT_HELP_LIMIT)
         for name, command in cli.commands.items()
@@ -319,9 +362,9 @@ def _command_help(ctx: click.Context, topic: tuple[str, ...]) -> str | None:
     return context.get_help() if topic else None
 
 
-def _current_profile_name() -> str | None:
+def _profile_name(options: RunOptions) -> str | None:
     try:
-        return config.resolve().name
+        return config.resolve(options.profile, options.output).name
     except SscliError:  # help works without a usable profile
         return None
 
@@ -333,7 +376,7 @@ def sync_command(ctx: click.Context) -> None:
     from sscli.catalog import sync
 
     options = _options(ctx)
-    profile = config.resolve(options.profile)
+    profile = config.resolve(options.profile, options.output)
     count = sync(make_client(profile, options), profile.name)
     click.echo(f"{count} APIs cached for profile {profile.name!r}", err=True)
 
@@ -371,36 +414,55 @@ def completion_command(shell: str) -> None:
 @click.option("--detach", is_flag=True, help="Run in the background and return.")
 @click.option("--stop", is_flag=True, help="Stop the one started with --detach.")
 @click.option("--ready-file", hidden=True, help="Written once serving (--detach).")
+@click.pass_context
 def simulator_command(
-    port: int, vms: int, page_size: int, detach: bool, stop: bool, ready_file: str
+    ctx: click.Context,
+    port: int,
+    vms: int,
+    page_size: int,
+    detach: bool,
+    stop: bool,
+    ready_file: str,
 ) -> None:
     """Serve a local CloudStack-compatible API and save the profile 'simulator'.
 
     \b
       sscli simulator                 serve until Ctrl-C
-      sscli simulator --detach        serve in the background
+      sscli simulator --detach        serve in the background (again: reuse it)
       sscli -p simulator listZones    then call it like any cloud
-      sscli simulator --stop
+      sscli simulator --stop          (a note, not an error, when none runs)
     """
     from sscli import simulator_process
 
     if stop:
-        simulator_process.stop()
-        click.echo("Simulator stopped.", err=True)
+        stopped = simulator_process.stop()
+        click.echo(
+            "Simulator stopped." if stopped else "No simulator running.", err=True
+        )
     elif detach:
-        url = simulator_process.start_detached(port, vms, page_size)
-        _announce_simulator(url, vms, "sscli simulator --stop stops it")
+        given = {
+            name
+            for name in ("port", "vms", "page_size")
+            if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+        }
+        serving, reused = simulator_process.start_detached(port, vms, page_size, given)
+        state = "already running" if reused else "started"
+        _announce_simulator(serving, state, "sscli simulator --stop stops it")
     else:
-        sim = simulator_process.start_here(port, vms, page_size, ready_file)
-        _announce_simulator(sim.url, vms, "Ctrl-C stops it")
+        sim, serving = simulator_process.start_here(port, vms, page_size, ready_file)
+        _announce_simulator(serving, "started", "Ctrl-C stops it")
         simulator_process.serve_until_stopped(sim)
 
 
-def _announce_simulator(url: str, vms: int, how_to_stop: str) -> None:
-    click.echo(
-        f"CloudStack simulator at {url} with {vms} VMs; {how_to_stop}.", err=True
+def _announce_simulator(serving, state: str, how_to_stop: str) -> None:
+    """The URL and apikey to use it; the secret key stays in the profile."""
+    lines = (
+        f"CloudStack simulator {state} at {serving.url} with {serving.vms} VMs; "
+        f"{how_to_stop}.",
+        f"apikey: {serving.apikey}",
+        "Saved profile 'simulator' with its secret key (not shown here; "
+        "sscli -p simulator set shows it masked).",
+        "Try: sscli -p simulator listZones",
     )
-    click.echo(
-        "Saved profile 'simulator' (its secret key is kept there, not shown).", err=True
-    )
-    click.echo("Try: sscli -p simulator listZones", err=True)
+    for line in lines:
+        click.echo(line, err=True)

@@ -21,9 +21,27 @@ from sscli.files import ensure_private_dir
 CONFIG_FILE = "config.toml"
 DEFAULT_PROFILE = "default"
 OUTPUT_FORMATS = ("json", "table", "csv", "text", "column", "tsv")
+AUTO_OUTPUT = "auto"  # the default: a table on a terminal, json when piped
 SECRET_KEYS = ("secretkey", "password")
 SIGNATURE_ALGORITHMS = ("HmacSHA1", "HmacSHA512")
+EXAMPLE_URL = "https://cloud.example.com/client/api"
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# `sscli set` shows this much of an apikey, and only of one this long: a prefix of
+# a short key would give most of it away (CloudStack's own keys are 86 characters).
+APIKEY_SHOWN_PREFIX = 4
+APIKEY_PREFIX_MIN_LENGTH = 16
+# Where the profile of a run was named, besides an environment variable's name.
+FLAG_SOURCE = "-p"
+FILE_SOURCE = "current_profile"
+BARE_TOML_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+TOML_TYPES = {  # for saying what a key of the wrong type holds
+    bool: "a boolean",  # before int: a bool is an int to isinstance
+    int: "an integer",
+    float: "a float",
+    str: "a string",
+    list: "an array",
+    dict: "a table",
+}
 
 # Environment variables for a single run; the cs-style names are accepted too.
 ENV_SETTINGS = {
@@ -44,7 +62,7 @@ class Profile:
     username: str = ""
     password: str = ""
     domain: str = "/"
-    output: str = ""  # empty: table on a terminal, json otherwise
+    output: str = ""  # empty (shown as auto): table on a terminal, json otherwise
     timeout: int = 1800  # seconds an async job may take; also caps a read
     verifycert: bool = True
     asyncblock: bool = True
@@ -62,8 +80,12 @@ def shown_value(key: str, value) -> str:
     """A setting as `sscli set` shows it: secrets hidden, the apikey shortened."""
     if key in SECRET_KEYS:
         return "(hidden)" if value else ""
+    if key == "output" and not value:
+        return AUTO_OUTPUT
     if key == "apikey" and value:
-        return value[:6] + "…" if len(value) > 6 else "…"
+        if len(value) < APIKEY_PREFIX_MIN_LENGTH:
+            return "…"
+        return value[:APIKEY_SHOWN_PREFIX] + "…"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -98,9 +120,20 @@ def _parse_bool(value: str) -> bool:
 
 def _parse_url(value: str) -> str:
     parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if "@" in parts.netloc:
+        # Not quoted back: what is before the @ is likely a password.
         raise UsageError(
-            f"not an http(s) URL: {value!r} (like https://cloud.example.com/client/api)"
+            "the URL holds user:password@; give the URL without it and "
+            "set username and password instead"
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"not an http(s) URL: {value!r} (like {EXAMPLE_URL})")
+    if parts.query or parts.fragment or value.strip().endswith(("?", "#")):
+        # sscli builds and signs the query itself; a stored one would be sent
+        # unsigned beside it and the server would answer 401.
+        raise UsageError(
+            f"the URL must end at its path, without ?query or #fragment: {value!r} "
+            f"(like {EXAMPLE_URL})"
         )
     try:
         parts.port  # noqa: B018 - raises on a bad port
@@ -121,10 +154,11 @@ def _parse_timeout(value: str) -> int:
 
 def _parse_output(value: str) -> str:
     lowered = value.strip().lower()
+    if lowered == AUTO_OUTPUT:
+        return ""
     if lowered not in OUTPUT_FORMATS:
-        raise UsageError(
-            f"unknown output {value!r}; choose one of {', '.join(OUTPUT_FORMATS)}"
-        )
+        choices = ", ".join([*OUTPUT_FORMATS, AUTO_OUTPUT])
+        raise UsageError(f"unknown output {value!r}; choose one of {choices}")
     return lowered
 
 
@@ -213,10 +247,52 @@ def load_file(path: Path | None = None) -> dict:
             f"config file {path} is not valid TOML: {err}; "
             "fix or remove that line (sscli will not overwrite it)"
         ) from None
-    if not isinstance(data.get("profiles", {}), dict):
-        raise ConfigError(f"config file {path}: 'profiles' must be a table")
+    _check_shape(data, path)
     warn_if_readable(path)
     return data
+
+
+def _check_shape(data: dict, path: Path) -> None:
+    """Valid TOML can still be the wrong shape; say which key, and touch nothing."""
+    current = data.get("current_profile")
+    if current is not None:
+        if not isinstance(current, str):
+            raise _shape_error(
+                path, ["current_profile"], "a profile name in quotes", current
+            )
+        if current and not PROFILE_NAME.match(current):
+            raise _name_error(path, ["current_profile"], current)
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise _shape_error(path, ["profiles"], "a table of profiles", profiles)
+    for name, settings in profiles.items():
+        if not PROFILE_NAME.match(name):
+            raise _name_error(path, ["profiles", name], name)
+        if not isinstance(settings, dict):
+            raise _shape_error(path, ["profiles", name], "a table", settings)
+
+
+def _shape_error(path: Path, keys: list[str], wanted: str, value) -> ConfigError:
+    found = next(
+        (text for kind, text in TOML_TYPES.items() if isinstance(value, kind)),
+        "a date",  # the one TOML type left
+    )
+    return ConfigError(
+        f"config file {path}: {_key_path(keys)} must be {wanted}, not {found}; "
+        "fix or remove it (sscli will not overwrite the file)"
+    )
+
+
+def _name_error(path: Path, keys: list[str], name: str) -> ConfigError:
+    return ConfigError(
+        f"config file {path}: {_key_path(keys)}: {name!r} is not a profile name "
+        "(letters, digits, '.', '_' or '-'); rename it in the file"
+    )
+
+
+def _key_path(keys: list[str]) -> str:
+    """profiles."my cloud".url, as TOML spells a key path."""
+    return ".".join(key if BARE_TOML_KEY.match(key) else f'"{key}"' for key in keys)
 
 
 def warn_if_readable(path: Path) -> None:
@@ -256,10 +332,13 @@ def _locked(directory: Path):
 def update_file(change) -> dict:
     """Apply change(data) to the config file under a lock and write it back."""
     path = config_path()
-    with _locked(path.parent):
-        data = load_file(path)
-        change(data)
-        _write_file(path, data)
+    try:
+        with _locked(path.parent):
+            data = load_file(path)
+            change(data)
+            _write_file(path, data)
+    except OSError as err:  # a read-only disk, or a file where the dir should be
+        raise ConfigError(f"cannot write config file {path}: {err.strerror}") from None
     return data
 
 
@@ -287,27 +366,48 @@ def switch_profile(name: str) -> bool:
 
 
 def set_value(key: str, raw: str, profile: str | None = None) -> str:
-    """Validate and store one setting; return the profile it went into."""
+    """Validate and store one setting in the profile this run resolves to (the
+    flag, SSCLI_PROFILE, the current one); return that profile's name."""
     value = parse_setting(key, raw)
     target = []
 
     def change(data: dict) -> None:
-        name = profile or current_profile_name(data)
+        name, _ = choose_profile(data, profile)
         data.setdefault("current_profile", name)
-        data.setdefault("profiles", {}).setdefault(name, {})[key] = value
+        stored = data.setdefault("profiles", {}).setdefault(name, {})
+        if _means_unset(key, value):
+            stored.pop(key, None)
+        else:
+            stored[key] = value
         target.append(name)
 
     update_file(change)
     return target[0]
 
 
+def _means_unset(key: str, value) -> bool:
+    """`set output auto` and `set cafile ''` go back to the default: no key."""
+    return value == "" and getattr(Profile, key, None) == ""
+
+
 def save_profile(name: str, values: dict, make_current: bool = False) -> None:
-    check_profile_name(name)
+    save_profiles({name: values}, current=name if make_current else None)
+
+
+def save_profiles(profiles: dict[str, dict], current: str | None = None) -> None:
+    """Add or update several profiles in one write: all of them land, or none.
+    `current` becomes the current profile; else the first does, if none is."""
+    for name in profiles:
+        check_profile_name(name)
 
     def change(data: dict) -> None:
-        data.setdefault("profiles", {}).setdefault(name, {}).update(values)
-        if make_current or "current_profile" not in data:
-            data["current_profile"] = name
+        stored = data.setdefault("profiles", {})
+        for name, values in profiles.items():
+            stored.setdefault(name, {}).update(values)
+        if current:
+            data["current_profile"] = current
+        elif "current_profile" not in data and profiles:
+            data["current_profile"] = next(iter(profiles))
 
     update_file(change)
 
@@ -337,11 +437,45 @@ def profile_names() -> tuple[str, list[str]]:
 # -- resolving the settings of one run -------------------------------------------------
 
 
-def _from_env(key: str, env) -> str | None:
+def _from_env(key: str, env) -> tuple[str, str] | None:
+    """(variable, value) of the first variable set for this setting, if any."""
     for variable in ENV_SETTINGS.get(key, ()):
         if env.get(variable):
-            return env[variable]
+            return variable, env[variable]
     return None
+
+
+def choose_profile(data: dict, flag: str | None, env=None) -> tuple[str, str]:
+    """The profile of this run and what named it: the -p flag, the environment,
+    the file's current_profile, or "" for the default. Reads and writes alike."""
+    env = os.environ if env is None else env
+    if flag:
+        return check_profile_name(flag), FLAG_SOURCE
+    from_env = _from_env("profile", env)
+    if from_env:
+        variable, name = from_env
+        if not PROFILE_NAME.match(name):
+            raise ConfigError(
+                f"environment variable {variable}: bad profile name {name!r}: "
+                "use letters, digits, '.', '_' or '-'"
+            )
+        return name, variable
+    if data.get("current_profile"):
+        return data["current_profile"], FILE_SOURCE
+    return DEFAULT_PROFILE, ""
+
+
+def _no_such_profile(name: str, source: str, profiles: dict) -> ConfigError:
+    known = ", ".join(sorted(profiles)) or "none yet"
+    message = f"no profile named {name!r} (profiles: {known})"
+    if source == FILE_SOURCE:
+        message += (
+            f"; it is the current_profile in {config_path()}: "
+            "pick one with sscli set profile NAME"
+        )
+    elif source != FLAG_SOURCE:
+        message += f"; it comes from the environment variable {source}"
+    return ConfigError(message)
 
 
 def resolve(profile: str | None = None, output: str | None = None, env=None) -> Profile:
@@ -350,11 +484,10 @@ def resolve(profile: str | None = None, output: str | None = None, env=None) -> 
     data = load_file()
     profiles = data.get("profiles", {})
 
-    name = profile or _from_env("profile", env) or current_profile_name(data)
+    name, source = choose_profile(data, profile, env)
     stored = profiles.get(name)
-    if stored is None and (profile or _from_env("profile", env)):
-        known = ", ".join(sorted(profiles)) or "none yet"
-        raise ConfigError(f"no profile named {name!r} (profiles: {known})")
+    if stored is None and source:
+        raise _no_such_profile(name, source, profiles)
 
     resolved = Profile(name=name)
     for key, value in (stored or {}).items():
@@ -362,11 +495,20 @@ def resolve(profile: str | None = None, output: str | None = None, env=None) -> 
             setattr(resolved, key, _stored_value(key, value, name))
     for key in ("url", "apikey", "secretkey", "output"):
         from_env = _from_env(key, env)
-        if from_env:
-            setattr(resolved, key, parse_setting(key, from_env))
+        # Not even checked when the flag wins: SSCLI_OUTPUT=yaml must not fail -o json.
+        if from_env and not (key == "output" and output):
+            setattr(resolved, key, _env_value(key, *from_env))
     if output:
         resolved.output = parse_setting("output", output)
     return resolved
+
+
+def _env_value(key: str, variable: str, raw: str):
+    """A bad environment value is configuration, not a bad command line: exit 3."""
+    try:
+        return parse_setting(key, raw)
+    except UsageError as err:
+        raise ConfigError(f"environment variable {variable}: {err}") from None
 
 
 def _stored_value(key: str, value, profile: str):

@@ -14,6 +14,8 @@ CONFIG_DIR_ENV = "SSCLI_CONFIG_DIR"
 CACHE_DIR_ENV = "SSCLI_CACHE_DIR"
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
+OPEN_TO_OTHERS = 0o077  # group or other may list or enter
+_warned_dirs: set[str] = set()  # one warning per dir and run, however many writes
 
 
 def config_dir() -> str:
@@ -40,10 +42,42 @@ def _user_dir(moved_by: str, xdg_variable: str, xdg_default: str, finder: str) -
 
 
 def ensure_private_dir(folder: str | os.PathLike) -> None:
-    """Create the dir (and parents) readable by the user alone; leave existing ones."""
+    """Create the dir (and parents) readable by the user alone. An existing one
+    is the user's to change, so one open to others is warned about, not fixed."""
+    folder = os.fspath(folder)
     if not os.path.isdir(folder):
-        os.makedirs(folder, mode=PRIVATE_DIR_MODE, exist_ok=True)
-        os.chmod(folder, PRIVATE_DIR_MODE)
+        _make_private_dirs(folder)
+    elif os.name == "posix":
+        warn_if_open(folder)
+
+
+def _make_private_dirs(folder: str) -> None:
+    """Like os.makedirs, but the parents it creates are private too: since
+    Python 3.7 makedirs gives them the umask's mode (0755, usually)."""
+    parent = os.path.dirname(os.path.abspath(folder))
+    if not os.path.isdir(parent):
+        _make_private_dirs(parent)
+    try:
+        os.mkdir(folder, PRIVATE_DIR_MODE)
+    except FileExistsError:  # another sscli made it first
+        return
+    os.chmod(folder, PRIVATE_DIR_MODE)  # mkdir's mode is cut by the umask
+
+
+def warn_if_open(folder: str) -> None:
+    if folder in _warned_dirs:
+        return
+    try:
+        mode = os.stat(folder).st_mode & 0o777
+    except OSError:
+        return
+    if mode & OPEN_TO_OTHERS:
+        _warned_dirs.add(folder)
+        print(
+            f"Warning: {folder} is open to other users (mode {mode:o}); "
+            f"fix it with: chmod {PRIVATE_DIR_MODE:o} {folder}",
+            file=sys.stderr,
+        )
 
 
 def write_atomically(

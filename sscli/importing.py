@@ -1,13 +1,23 @@
 """Profiles from other clients: CloudMonkey's ~/.cmk/config and cs's ~/.cloudstack.ini.
 
-Both are INI files. CloudMonkey 6 keeps global keys above its first section and
-one section per profile; CloudMonkey 5 had [core] and [ui] sections beside the
-profiles. cs keeps one section per region with endpoint, key and secret.
+Both are INI files. CloudMonkey 6 keeps its core settings (profile, output,
+timeout, asyncblock, verifycert, prompt, ...) above the first section, and one
+section per profile; CloudMonkey 5 had [core] and [ui] sections beside the
+profiles. cs keeps one section per region, reads the file with ConfigParser's
+default interpolation (%% is %) and uses the region CLOUDSTACK_REGION names,
+else [cloudstack].
+
+Everything is read, checked and translated first, then saved in one update of
+config.toml: a bad section never leaves half an import behind. What is left out
+is said, one warning per value or section.
 """
 
 from __future__ import annotations
 
 import configparser
+import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sscli import config
@@ -15,111 +25,290 @@ from sscli.errors import ConfigError, UsageError
 
 CMK_PATH = "~/.cmk/config"
 CS_PATH = "~/.cloudstack.ini"
-GLOBAL_SECTION = "__global__"
-CMK_NON_PROFILES = {GLOBAL_SECTION, "core", "ui"}  # others with a url are profiles
-CMK_KEYS = {  # CloudMonkey name -> sscli setting
+GLOBAL_SECTION = "__global__"  # where CloudMonkey 6's keys above any section go
+NO_DEFAULT_SECTION = "\0"  # cmk's [DEFAULT] is its core, not defaults for all
+CMK_CORE_SECTIONS = (GLOBAL_SECTION, "DEFAULT", "core", "ui")
+CMK_CORE_KEYS = {  # CloudMonkey name -> sscli setting, shared by every profile
+    "output": "output",
+    "display": "output",  # CloudMonkey 5
+    "asyncblock": "asyncblock",
+    "timeout": "timeout",  # cmk's wait for an async job, as sscli's
+    "verifycert": "verifycert",
+}
+CMK_PROFILE_KEYS = {
+    **CMK_CORE_KEYS,
     "url": "url",
     "apikey": "apikey",
     "secretkey": "secretkey",
     "username": "username",
     "password": "password",
     "domain": "domain",
-    "timeout": "timeout",
-    "verifycert": "verifycert",
-    "verifysslcert": "verifycert",
-    "output": "output",
-    "display": "output",
-    "asyncblock": "asyncblock",
+    "verifysslcert": "verifycert",  # CloudMonkey 5
 }
-CMK_SHARED_KEYS = {
-    key: CMK_KEYS[key]
-    for key in ("output", "display", "asyncblock", "timeout", "verifycert")
-}
-CS_KEYS = {
-    "endpoint": "url",
-    "key": "apikey",
-    "secret": "secretkey",
-    "timeout": "timeout",
-    "verify": "cafile",
-}
+# cmk prints json unless told otherwise; sscli's own default (a table on a
+# terminal, json when piped) is what a script that worked with cmk still gets.
+CMK_DEFAULT_OUTPUTS = ("json", "default")
+CMK_OUTPUT_NOTE = (
+    "cmk's output json is its default and was not copied: sscli shows a table on "
+    "a terminal and JSON when piped (for JSON always: sscli set output json)"
+)
+CS_DEFAULT_REGION = "cloudstack"
+CS_REGION_ENV = "CLOUDSTACK_REGION"
+# cs's `timeout` is its HTTP timeout (10 s by default), not a wait for a job.
+CS_KEYS = {"endpoint": "url", "key": "apikey", "secret": "secretkey"}
+CS_CLIENT_CERT_KEYS = ("cert", "cert_key")
+CREDENTIALS = ("apikey", "secretkey", "username", "password")
+BAD_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_.-]+")
+MAX_NAME_LENGTH = 64
 
 
-def read_ini(path: Path) -> configparser.ConfigParser:
+@dataclass
+class Import:
+    """What an import found: sscli profiles by name, the one to make current,
+    and the warnings to show."""
+
+    profiles: dict[str, dict] = field(default_factory=dict)
+    current: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # section -> sscli name
+
+    def warn(self, text: str) -> None:
+        self.warnings.append(text)
+
+
+def import_profiles(source: str, path: str | None) -> Import:
+    """Read `cmk` or `cs` settings and save them all as profiles in one update."""
+    readers = {"cmk": (read_cmk, CMK_PATH), "cs": (read_cs, CS_PATH)}
+    if source not in readers:
+        raise UsageError(f"unknown source {source!r}; choose cmk or cs")
+    read, default_path = readers[source]
+    file_path = Path(path or default_path).expanduser()
+    found = read(file_path)
+    if not found.profiles:
+        raise UsageError(
+            f"no profiles in {file_path}: no section has a url or credentials"
+        )
+    config.save_profiles(found.profiles, found.current)
+    return found
+
+
+# -- reading the INI files -----------------------------------------------------------
+
+
+def _read_text(path: Path) -> str:
     try:
-        text = path.expanduser().read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"cannot read {path}: {err}") from None
-    parser = configparser.ConfigParser(interpolation=None)
+
+
+def _parse_ini(
+    parser: configparser.ConfigParser, text: str, path: Path, offset: int = 0
+) -> None:
+    """Parse errors name the line only: configparser quotes it, and it may be a key."""
     try:
-        # CloudMonkey 6 writes global keys before any section header.
-        parser.read_string(f"[{GLOBAL_SECTION}]\n{text}", source=str(path))
-    except configparser.Error as err:
-        raise ConfigError(f"{path} is not a valid INI file: {err}") from None
-    return parser
+        parser.read_string(text, source=str(path))
+    except configparser.MissingSectionHeaderError as err:
+        raise ConfigError(
+            f"{path}: line {err.lineno - offset} comes before any [section]"
+        ) from None
+    except configparser.ParsingError as err:
+        lines = ", ".join(str(number - offset) for number, _ in err.errors)
+        raise ConfigError(f"{path} is not a valid INI file: line {lines}") from None
+    except configparser.Error as err:  # duplicates: named by section and key
+        raise ConfigError(f"{path} is not a valid INI file: {err.message}") from None
 
 
-def cmk_profiles(parser: configparser.ConfigParser) -> dict[str, dict]:
-    defaults: dict = {}
-    for holder in (GLOBAL_SECTION, "core", "ui"):  # settings every profile shares
-        if parser.has_section(holder):
-            defaults.update(_translate(parser[holder], CMK_SHARED_KEYS))
-    return {
-        section: {**defaults, **_translate(parser[section], CMK_KEYS)}
-        for section in parser.sections()
-        if section not in CMK_NON_PROFILES and "url" in parser[section]
-    }
+# -- CloudMonkey ----------------------------------------------------------------------
 
 
-def cs_profiles(parser: configparser.ConfigParser) -> dict[str, dict]:
-    profiles = {}
+def read_cmk(path: Path) -> Import:
+    # As go-ini reads it for cmk: no interpolation, a repeated key wins.
+    parser = configparser.ConfigParser(
+        interpolation=None, strict=False, default_section=NO_DEFAULT_SECTION
+    )
+    _parse_ini(parser, f"[{GLOBAL_SECTION}]\n" + _read_text(path), path, offset=1)
+    found = Import()
+    shared: dict = {}
+    for name in CMK_CORE_SECTIONS:
+        if parser.has_section(name):
+            raw = _cmk_values(found, parser[name])
+            shared.update(_translate(found, name, raw, CMK_CORE_KEYS))
     for section in parser.sections():
-        if section == GLOBAL_SECTION or "endpoint" not in parser[section]:
-            continue
-        values = _translate(parser[section], CS_KEYS)
-        if parser[section].get("dangerous_no_tls_verify", "").lower() == "true":
-            values["verifycert"] = False
-        if parser[section].get("verify", "").lower() in ("false", "true"):
-            values.pop("cafile", None)
-            values["verifycert"] = parser[section]["verify"].lower() == "true"
-        profiles[section] = values
-    return profiles
+        if section not in CMK_CORE_SECTIONS:
+            raw = _cmk_values(found, parser[section])
+            own = _translate(found, section, raw, CMK_PROFILE_KEYS)
+            _add_profile(found, section, {**shared, **own})
+    current = _cmk_current(parser)
+    found.current = found.names.get(current or "")
+    if current and not found.current:
+        found.warn(f"cmk's profile {current!r} was not imported; the current one stays")
+    return found
 
 
-def _get(parser, section: str, key: str) -> str | None:
-    if not parser.has_section(section):
-        return None
-    return parser[section].get(key) or None
+def _cmk_values(found: Import, section) -> dict[str, str]:
+    """The section's values as cmk sees them; its default output is not copied,
+    since sscli's default serves a cmk user better."""
+    raw = {key: _unquote(value.strip()) for key, value in section.items()}
+    for key in ("output", "display"):
+        if raw.get(key, "").lower() in CMK_DEFAULT_OUTPUTS:
+            del raw[key]
+            if CMK_OUTPUT_NOTE not in found.warnings:
+                found.warn(CMK_OUTPUT_NOTE)
+    return raw
 
 
-def _translate(section, names: dict[str, str]) -> dict:
-    values: dict = {}
-    for their_name, value in section.items():
-        ours = names.get(their_name.lower())
-        if ours and value.strip():
-            _store(values, ours, value.strip())
+def _cmk_current(parser: configparser.ConfigParser) -> str | None:
+    for name in CMK_CORE_SECTIONS:
+        if parser.has_section(name) and parser[name].get("profile", "").strip():
+            return _unquote(parser[name]["profile"].strip())
+    return None
+
+
+def _unquote(value: str) -> str:
+    """go-ini drops one pair of quotes around a value, and triple ones cmk writes."""
+    if len(value) >= 6 and value.startswith('"""') and value.endswith('"""'):
+        return value[3:-3]
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'`":
+        return value[1:-1]
+    return value
+
+
+# -- cs -------------------------------------------------------------------------------
+
+
+def read_cs(path: Path) -> Import:
+    parser = configparser.ConfigParser()  # as cs reads it: %% is %, [DEFAULT] shared
+    _parse_ini(parser, _read_text(path), path)
+    found = Import()
+    for section in parser.sections():
+        raw = _cs_values(found, parser, section)
+        values = _translate(found, section, raw, CS_KEYS)
+        values.update(_cs_tls(found, section, raw))
+        _add_profile(found, section, values)
+    chosen = os.environ.get(CS_REGION_ENV)
+    found.current = found.names.get(chosen or CS_DEFAULT_REGION)
+    if chosen and not found.current:
+        found.warn(
+            f"{CS_REGION_ENV} names {chosen!r}, which was not imported; "
+            "the current profile stays"
+        )
+    return found
+
+
+def _cs_values(found: Import, parser, section: str) -> dict[str, str]:
+    values = {}
+    for key in parser.options(section):
+        try:
+            values[key] = parser.get(section, key)
+        except configparser.InterpolationError:  # its message quotes the value
+            found.warn(
+                f"{_label(section)} {key}: a '%' that is not '%%' or '%(name)s'; "
+                "not imported"
+            )
     return values
 
 
-def _store(values: dict, key: str, raw: str) -> None:
-    """Keep what sscli accepts; a value it would refuse is left out, not guessed."""
-    try:
-        values[key] = config.parse_setting(key, raw)
-    except UsageError:
-        pass
+def _cs_tls(found: Import, section: str, raw: dict[str, str]) -> dict:
+    """cs's verify is a CA bundle (or true/false); a bundle wins over
+    dangerous_no_tls_verify, as in cs."""
+    values: dict = {}
+    no_verify = raw.get("dangerous_no_tls_verify", "").strip().lower()
+    if no_verify in configparser.ConfigParser.BOOLEAN_STATES:
+        if configparser.ConfigParser.BOOLEAN_STATES[no_verify]:
+            values["verifycert"] = False
+    elif no_verify:
+        found.warn(
+            f"{_label(section)} dangerous_no_tls_verify: expected true or false, "
+            f"got {no_verify!r}; not imported"
+        )
+    verify = raw.get("verify", "").strip()
+    if verify.lower() in configparser.ConfigParser.BOOLEAN_STATES:
+        values["verifycert"] = configparser.ConfigParser.BOOLEAN_STATES[verify.lower()]
+    elif verify:
+        values.update(
+            _translate(found, section, {"verify": verify}, {"verify": "cafile"})
+        )
+        if "cafile" in values:
+            values.pop("verifycert", None)
+    for key in CS_CLIENT_CERT_KEYS:
+        if raw.get(key, "").strip():
+            found.warn(
+                f"{_label(section)} {key}: client certificates are not supported "
+                "by sscli; not imported"
+            )
+    return values
 
 
-def import_profiles(source: str, path: str | None) -> dict[str, dict]:
-    """Read `cmk` or `cs` settings and save each as a profile; return them."""
-    if source == "cmk":
-        profiles = cmk_profiles(read_ini(Path(path or CMK_PATH).expanduser()))
-    elif source == "cs":
-        profiles = cs_profiles(read_ini(Path(path or CS_PATH).expanduser()))
+# -- the steps both share -------------------------------------------------------------
+
+
+def _label(section: str) -> str:
+    return "top-level" if section == GLOBAL_SECTION else f"[{section}]"
+
+
+def _translate(found: Import, section: str, raw: dict, names: dict) -> dict:
+    """Their keys to sscli settings, each checked as `sscli set` checks it; a value
+    sscli would refuse is left out and said, never guessed."""
+    values: dict = {}
+    for their_name, value in raw.items():
+        ours = names.get(their_name.lower())
+        text = value.strip()
+        if not ours or not text:
+            continue
+        try:
+            parsed = config.SETTINGS[ours](text)
+        except UsageError as err:  # its message never quotes a secret
+            found.warn(f"{_label(section)} {their_name}: {err}; not imported")
+            continue
+        if parsed != getattr(config.Profile, ours):  # sscli's default: no key
+            values[ours] = parsed
+    return values
+
+
+def _add_profile(found: Import, section: str, values: dict) -> None:
+    if not values.get("url") and not any(values.get(key) for key in CREDENTIALS):
+        found.warn(f"[{section}]: no url or credentials; skipped")
+        return
+    name = _profile_name(section, found.profiles)
+    _drop_half_key_pair(found, section, name, values)
+    found.names[section] = name
+    if name != section:
+        found.warn(
+            f"[{section}] is imported as profile {name!r} (profile names are "
+            "letters, digits, '.', '_' and '-')"
+        )
+    found.profiles[name] = values
+
+
+def _drop_half_key_pair(found: Import, section: str, name: str, values: dict) -> None:
+    """Half a key pair with a username and password is a password profile: cmk
+    signs only with both keys and logs in otherwise, and so will sscli."""
+    keys = [key for key in ("apikey", "secretkey") if values.get(key)]
+    if len(keys) != 1:
+        return
+    if values.get("username") and values.get("password"):
+        del values[keys[0]]
+        found.warn(
+            f"[{section}] {keys[0]} without its pair was left out: the profile "
+            "logs in with its username and password"
+        )
     else:
-        raise UsageError(f"unknown source {source!r}; choose cmk or cs")
-    if not profiles:
-        raise UsageError(f"no profiles with a url found in {path or source}")
-    for name, values in profiles.items():
-        config.save_profile(config.check_profile_name(name), values)
-    return profiles
+        missing = "secretkey" if keys == ["apikey"] else "apikey"
+        found.warn(
+            f"[{section}] has no {missing}; add it with: sscli -p {name} set {missing}"
+        )
+
+
+def _profile_name(section: str, taken: dict) -> str:
+    """The section's name made a valid sscli profile name, distinct from the others."""
+    name = BAD_NAME_CHARACTERS.sub("-", section).lstrip("-_.")[:MAX_NAME_LENGTH]
+    name = name or "imported"
+    candidate, number = name, 1
+    while candidate in taken:
+        number += 1
+        suffix = f"-{number}"
+        candidate = name[: MAX_NAME_LENGTH - len(suffix)] + suffix
+    return config.check_profile_name(candidate)

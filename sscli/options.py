@@ -28,6 +28,7 @@ GLOBAL_OPTIONS = (
 VALUE_OPTIONS = tuple(
     n for names, _, valued, _ in GLOBAL_OPTIONS if valued for n in names
 )
+SHORT_VALUE_OPTIONS = tuple(n for n in VALUE_OPTIONS if not n.startswith("--"))
 FLAG_OPTIONS = tuple(
     n for names, _, valued, _ in GLOBAL_OPTIONS if not valued for n in names
 )
@@ -51,7 +52,9 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     """Move global options to the front, so they work after any command too.
 
     Words after `set` stay put (a secret may start with a dash), and so does
-    everything after `--`. API words never start with a dash: they are key=value.
+    everything after `--`. API words never start with a dash: they are key=value,
+    so an unknown option after an API name goes to the front too, where click
+    reports it with the same line as before the name.
     """
     front: list[str] = []
     rest: list[str] = []
@@ -66,15 +69,28 @@ def hoist_global_options(argv: list[str]) -> list[str]:
         ):
             front.append(word)
         elif word in VALUE_OPTIONS:
-            value = next(words, None)
-            if value is None or value in FLAG_OPTIONS or value in VALUE_OPTIONS:
-                from sscli.errors import UsageError  # errors load enum: not for a TAB
-
-                raise UsageError(f"{word} needs a value")
-            front.extend([word, value])
+            front.extend([word, _option_value(word, words)])
+        elif word[:2] in SHORT_VALUE_OPTIONS and len(word) > 2:
+            front.extend([word[:2], word[2:]])  # -ojson, as click reads it
+        elif _is_option(word) and rest and rest[0] not in BUILTIN_COMMANDS:
+            front.append(word)
         else:
             rest.append(word)
     return [*front, *rest]
+
+
+def _option_value(option: str, words) -> str:
+    value = next(words, None)
+    if value is None or value in FLAG_OPTIONS or value in VALUE_OPTIONS:
+        from sscli.errors import UsageError  # errors load enum: not for a TAB
+
+        raise UsageError(f"{option} needs a value")
+    return value
+
+
+def _is_option(word: str) -> bool:
+    """A word click would take for an option; -h after an API name is its help."""
+    return word.startswith("-") and len(word) > 1 and word not in HELP_WORDS
 
 
 def api_call_words(argv: list[str]) -> tuple[dict, list[str]] | None:

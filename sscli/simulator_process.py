@@ -1,27 +1,66 @@
-"""Running the simulator in the background for the quick start: start, wait, stop."""
+"""Running the simulator in the background for the quick start: start, wait, stop.
+
+The detached simulator writes a ready file in the cache dir (mode 0600) once it
+serves: its pid, URL, size and keys. A second --detach reuses it from there, and
+--stop ends it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from sscli.config import cache_dir, save_profile
 from sscli.errors import UsageError
 from sscli.files import ensure_private_dir, write_atomically
 
 START_WAIT_SECONDS = 20
+CONNECT_CHECK_SECONDS = 1  # a stale pid file may name a process that is not ours
 PID_FILE = "simulator.pid"
 LOG_FILE = "simulator.log"
+PROFILE = "simulator"
+# The detached children this process started. Kept because a Popen dropped while
+# its process runs warns that it still runs, and running on is the point; stop()
+# reaps its own, so a shell that starts and stops one leaves no zombie.
+_started: dict[int, subprocess.Popen] = {}
 
 
-def start_detached(port: int, vms: int, page_size: int) -> str:
-    """Start `sscli simulator` in its own session; return its URL once it serves."""
-    stop(quiet=True)
+@dataclass
+class Running:
+    """The simulator started with --detach, as its ready file describes it."""
+
+    pid: int
+    url: str
+    vms: int
+    page_size: int
+    apikey: str
+    secretkey: str
+
+    @property
+    def port(self) -> int:
+        return urlsplit(self.url).port or 0
+
+
+def start_detached(
+    port: int, vms: int, page_size: int, given: set[str]
+) -> tuple[Running, bool]:
+    """(Running, True) when one already runs and agrees with the options given;
+    else start `sscli simulator` in its own session: (Running, False)."""
+    current = running()
+    if current is not None:
+        _check_same(current, port, vms, page_size, given)
+        _save_profile(current)  # it may have been deleted or changed since
+        return current, True
     directory = cache_dir()
     ensure_private_dir(directory)
     ready = directory / PID_FILE
@@ -51,18 +90,42 @@ def start_detached(port: int, vms: int, page_size: int) -> str:
             stderr=log,
             start_new_session=True,
         )
-    return _wait_ready(child, ready)
+    _started[child.pid] = child
+    return _wait_ready(child, ready), False
 
 
-def _wait_ready(child: subprocess.Popen, ready) -> str:
+def _check_same(
+    current: Running, port: int, vms: int, page_size: int, given: set[str]
+) -> None:
+    """Only an option given on the command line can disagree with the running one."""
+    differ = []
+    if "port" in given and port not in (0, current.port):
+        differ.append("--port")
+    if "vms" in given and vms != current.vms:
+        differ.append("--vms")
+    if "page_size" in given and page_size != current.page_size:
+        differ.append("--page-size")
+    if differ:
+        raise UsageError(
+            f"a simulator is already running at {current.url} with {current.vms} "
+            f"VMs, not the {' and '.join(differ)} asked for; stop it first: "
+            "sscli simulator --stop"
+        )
+
+
+def _wait_ready(child: subprocess.Popen, ready: Path) -> Running:
     deadline = time.monotonic() + START_WAIT_SECONDS
     while time.monotonic() < deadline:
         if ready.exists():
-            return ready.read_text().split()[1]
+            found = _read_ready(ready)
+            if found is not None:
+                return found
         if child.poll() is not None:
             break
         time.sleep(0.05)
     child.kill()
+    child.wait()
+    _started.pop(child.pid, None)
     log = ready.parent / LOG_FILE
     reason = _last_line(log) or "no reason given"
     raise UsageError(f"the simulator did not start: {reason} (log: {log})")
@@ -77,7 +140,8 @@ def _last_line(path) -> str:
 
 
 def start_here(port: int, vms: int, page_size: int, ready_file: str | None):
-    """Serve in this process; save the profile 'simulator' and say it is ready."""
+    """Serve in this process; save the profile 'simulator' and say it is ready.
+    Returns the server and its description."""
     from sscli.simulator import Simulator
 
     try:
@@ -88,12 +152,20 @@ def start_here(port: int, vms: int, page_size: int, ready_file: str | None):
                 f"port {port} is in use; choose another with --port (0: a free one)"
             ) from None
         raise UsageError(f"cannot serve on 127.0.0.1:{port}: {err.strerror}") from None
-    save_profile(
-        "simulator", {"url": sim.url, "apikey": sim.apikey, "secretkey": sim.secretkey}
-    )
+    serving = Running(os.getpid(), sim.url, vms, page_size, sim.apikey, sim.secretkey)
+    _save_profile(serving)
     if ready_file:
-        mark_ready(ready_file, sim.url)
-    return sim
+        write_atomically(ready_file, json.dumps(asdict(serving)).encode())
+    return sim, serving
+
+
+def _save_profile(serving: Running) -> None:
+    keys = {
+        "url": serving.url,
+        "apikey": serving.apikey,
+        "secretkey": serving.secretkey,
+    }
+    save_profile(PROFILE, keys)
 
 
 def serve_until_stopped(sim) -> None:
@@ -102,18 +174,50 @@ def serve_until_stopped(sim) -> None:
     serve(sim)
 
 
-def mark_ready(path: str, url: str) -> None:
-    write_atomically(path, f"{os.getpid()} {url}\n".encode())
-
-
-def stop(quiet: bool = False) -> None:
+def running() -> Running | None:
+    """The detached simulator, if its ready file names one that still serves."""
     ready = cache_dir() / PID_FILE
+    found = _read_ready(ready)
+    if found is None or not (_alive(found.pid) and _accepts(found.port)):
+        ready.unlink(missing_ok=True)  # stale: the machine restarted, or a kill -9
+        return None
+    return found
+
+
+def _read_ready(path: Path) -> Running | None:
     try:
-        pid = int(ready.read_text().split()[0])
-    except (FileNotFoundError, ValueError, IndexError):
-        if quiet:
-            return
-        raise UsageError("no simulator started with --detach is running") from None
+        return Running(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # the pid is someone else's process now
+        return False
+    return True
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), CONNECT_CHECK_SECONDS):
+            return True
+    except OSError:
+        return False
+
+
+def stop() -> Running | None:
+    """Stop the detached simulator; the one stopped, or None when none ran."""
+    current = running()
+    if current is None:
+        return None
     with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    ready.unlink(missing_ok=True)
+        os.kill(current.pid, signal.SIGTERM)
+    (cache_dir() / PID_FILE).unlink(missing_ok=True)
+    child = _started.pop(current.pid, None)
+    if child is not None:
+        child.wait()
+    return current

@@ -31,6 +31,43 @@ def test_options_before_or_after_and_names_in_any_case(sscli, sim_profile, argv)
     assert [r.params["command"] for r in sim_profile.requests] == ["listZones"]
 
 
+@pytest.mark.parametrize("option", ["--bogus", "--debg", "-x", "--out=json", "-q"])
+@pytest.mark.parametrize("name", [["listZones"], ["list", "zones"]])
+def test_unknown_option_after_the_api_name_reads_as_before_it(
+    sscli, sim_profile, option, name
+):
+    before = sscli(option, *name)
+    after = sscli(*name, "keyword=Zurich", option)
+    assert before.code == after.code == ExitCode.USAGE
+    assert after.err == before.err
+    assert after.err.startswith(f"Error: No such option '{option.split('=')[0]}'")
+    assert len(after.err.splitlines()) == 1
+    assert sim_profile.requests == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["listZones", "-ojson", "-psim"],
+        ["-ojson", "-psim", "listZones"],
+        ["list", "zones", "-psim", "-ojson"],
+        ["listZones", "-ocsv", "-psim", "--output=json"],
+    ],
+)
+def test_attached_short_option_values_work_anywhere(sscli, sim_profile, argv):
+    config.save_profile("other", {}, make_current=True)
+    result = sscli(*argv)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["count"] == 2
+
+
+def test_values_starting_with_a_dash_are_still_values(sscli, sim_profile):
+    result = sscli("listVirtualMachines", "keyword=-x", "name=--bogus", "-o", "json")
+    assert result.code == 0, result.err
+    params = sim_profile.requests[-1].params
+    assert (params["keyword"], params["name"]) == ("-x", "--bogus")
+
+
 def test_compact_json_is_one_line(sscli, sim_profile):
     result = sscli("listZones", "-o", "json", "--compact")
     assert result.out.count("\n") == 1
@@ -57,6 +94,8 @@ def test_words_after_set_are_never_taken_for_options():
         "x=1",
     ]
     assert hoist_global_options(["listZones", "--", "-o"]) == ["listZones", "--", "-o"]
+    assert hoist_global_options(["set", "secretkey", "-ojson"])[-1] == "-ojson"
+    assert hoist_global_options(["help", "listZones", "--bogus"])[0] == "help"
 
 
 def test_secret_starting_with_a_dash_is_stored_as_given(sscli):

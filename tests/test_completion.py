@@ -265,6 +265,7 @@ def test_output_and_profile_settings(config_dir):
         "text",
         "column",
         "tsv",
+        "auto",
     ]
     assert reply("sscli", "set", "profile", "") == ["alpha", "beta"]
     assert reply("sscli", "-p", "b") == ["beta"]

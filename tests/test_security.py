@@ -313,15 +313,15 @@ def test_imported_profiles_work(sscli, sim, tmp_path, source, name, profile):
 
 def test_import_keeps_cmk_and_cs_settings(sscli, sim, tmp_path):
     sscli("profiles", "import", "cmk", str(_fill("cmk-config", sim, tmp_path)))
+    sscli("profiles", "import", "cmk", str(_fill("cloudmonkey5-config", sim, tmp_path)))
     sscli("profiles", "import", "cs", str(_fill("cloudstack.ini", sim, tmp_path)))
     local = config.resolve(profile="localcloud")
-    assert (local.username, local.password, local.output) == (
-        "admin",
-        "password",
-        "json",
-    )
+    assert (local.username, local.password) == ("admin", "password")
+    assert local.output == ""  # cmk's default json is not copied: sscli's auto
+    assert config.resolve(profile="server").timeout == 3600
     assert config.resolve(profile="lab").verifycert is False
-    assert config.resolve(profile="cloudstack").timeout == 30
+    # cs's timeout = 30 is its HTTP timeout, not sscli's wait for a job.
+    assert config.resolve(profile="cloudstack").timeout == 1800
 
 
 def test_import_of_a_missing_file_is_one_line(sscli, tmp_path):

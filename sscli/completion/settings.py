@@ -22,7 +22,7 @@ from sscli.completion import (
 OUTPUT_OPTIONS = ("-o", "--output")
 OUTPUT_FORMATS = ("json", "table", "csv", "text", "column", "tsv")
 SETTING_VALUES = {
-    "output": OUTPUT_FORMATS,
+    "output": (*OUTPUT_FORMATS, "auto"),
     "verifycert": BOOLEANS,
     "asyncblock": BOOLEANS,
     "signaturealgorithm": ("hmacsha1", "hmacsha512"),
