@@ -21,10 +21,10 @@ LEAVE_WORDS = ("exit", "quit")
 # A line copied from a shell prompt or a cmk script starts with the program's
 # name: `sscli listZones` and `cmk list zones` are that call.
 PROGRAM_WORDS = ("sscli", "cmk")
-# A line that so much as names one of these is treated as holding a secret:
-# missing one (`updateUser password=...`, `set secretkey S`) costs more than
-# hiding a harmless line from history or an error message.
-SECRET_WORDS = re.compile(r"password|secretkey|sessionkey", re.IGNORECASE)
+# The names in a line (`set secretkey S`, `uploadSslCert privatekey=...`): one that
+# redact calls secret keeps the whole line out of history and error messages;
+# hiding a harmless line costs less than keeping a secret one.
+LINE_NAMES = re.compile(r"[^\s=]+")
 
 
 def run_batch(lines: Iterable[str], values: dict) -> int:
@@ -113,4 +113,6 @@ def option_words(values: dict) -> list[str]:
 
 
 def is_secret(text: str) -> bool:
-    return SECRET_WORDS.search(text) is not None
+    from sscli.redact import is_secret_name
+
+    return any(is_secret_name(name) for name in LINE_NAMES.findall(text))

@@ -13,6 +13,7 @@ from sscli.errors import (
     SscliError,
     resume_hint,
 )
+from sscli.redact import redact
 
 JOB_PENDING, JOB_SUCCEEDED, JOB_FAILED = 0, 1, 2
 POLL_FIRST = 0.2  # the first pause between polls: quick jobs are done by then
@@ -114,6 +115,6 @@ def _failure(jobid: str, job: dict) -> JobFailedError:
         cserrorcode = result.get("cserrorcode")
     else:  # some servers send the text alone (jobresulttype "text")
         code, text, cserrorcode = job.get("jobresultcode"), str(result or ""), None
-    return JobFailedError(
-        jobid, code, text or "the job failed without a reason", cserrorcode
-    )
+    # The text is the server's: like any answer it may echo a secret-named value.
+    text = redact(text) if text else "the job failed without a reason"
+    return JobFailedError(jobid, code, text, cserrorcode)

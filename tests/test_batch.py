@@ -271,11 +271,18 @@ def test_global_options_become_words_again(values, words):
         "updateUser id=1 password=pw",
         "updateUser id=1 currentpassword=pw",
         "-p x set secretkey abc",
+        "uploadSslCert certificate=@c.pem privatekey=@k.pem",
+        "addCluster zoneid=z vsmpassword=pw",
+        "set apikey AKEY",
     ],
 )
 def test_lines_that_hold_secrets_are_recognised(line):
     assert batch.is_secret(line)
 
 
-def test_ordinary_lines_are_not_secret():
-    assert not batch.is_secret("listVirtualMachines keyword=web")
+@pytest.mark.parametrize(
+    "line",
+    ["listVirtualMachines keyword=web", "listTemplates passwordenabled=true"],
+)
+def test_ordinary_lines_are_not_secret(line):
+    assert not batch.is_secret(line)

@@ -122,6 +122,22 @@ def test_a_job_failed_with_a_text_result_keeps_the_text():
     assert "disk full" in raised.value.line()
 
 
+def test_a_failed_job_never_shows_a_secret_named_value_it_echoes():
+    echoed = {
+        "jobid": JOBID,
+        "jobstatus": 2,
+        "jobresult": {
+            "errorcode": 530,
+            "errortext": "cannot apply password=Hunter2Secret to vm-1",
+        },
+    }
+    with pytest.raises(JobFailedError) as raised:
+        wait(ScriptedClient(echoed))
+    line = raised.value.line()
+    assert "Hunter2Secret" not in line
+    assert "password=***" in line and "vm-1" in line
+
+
 def test_a_job_still_running_at_the_deadline_times_out_with_how_to_check():
     clock = FakeClock()
     client = ScriptedClient(PENDING)
