@@ -67,19 +67,26 @@ def shared_sim():
         yield sim
 
 
-@pytest.fixture
-def sim_profile(shared_sim, monkeypatch):
-    """The shared simulator saved as the current profile 'sim'."""
+def save_simulator_profile(name: str, sim):
+    """`sim` saved as the current profile `name`, its request log cleared."""
     from sscli import config
 
     config.save_profile(
-        "sim",
-        {
-            "url": shared_sim.url,
-            "apikey": shared_sim.apikey,
-            "secretkey": shared_sim.secretkey,
-        },
+        name,
+        {"url": sim.url, "apikey": sim.apikey, "secretkey": sim.secretkey},
         make_current=True,
     )
-    shared_sim.clear_requests()
-    return shared_sim
+    sim.clear_requests()
+    return sim
+
+
+@pytest.fixture
+def simulator_profile():
+    """Saves a simulator as the current profile: simulator_profile(name, sim)."""
+    return save_simulator_profile
+
+
+@pytest.fixture
+def sim_profile(shared_sim, monkeypatch):
+    """The shared simulator saved as the current profile 'sim'."""
+    return save_simulator_profile("sim", shared_sim)

@@ -10,7 +10,6 @@ import sys
 
 import pytest
 
-from sscli import config
 from sscli.paging import PAGE_SIZE
 from sscli.simulator import Simulator
 
@@ -25,18 +24,8 @@ def paged_sim():
 
 
 @pytest.fixture
-def paged_profile(paged_sim):
-    config.save_profile(
-        "paged",
-        {
-            "url": paged_sim.url,
-            "apikey": paged_sim.apikey,
-            "secretkey": paged_sim.secretkey,
-        },
-        make_current=True,
-    )
-    paged_sim.clear_requests()
-    return paged_sim
+def paged_profile(paged_sim, simulator_profile):
+    return simulator_profile("paged", paged_sim)
 
 
 def run_pipeline(command: str) -> str:
