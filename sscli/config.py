@@ -1,4 +1,4 @@
-"""Server profiles in a TOML file, and the one place settings are resolved.
+"""Server profiles and the one place settings are resolved; the file is config_file.
 
 Precedence, for every setting: command-line flag, then environment variable, then
 the profile in config.toml, then the default below.
@@ -6,17 +6,14 @@ the profile in config.toml, then the default below.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
-import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sscli import files
+from sscli import config_file, files
+from sscli.config_file import PROFILE_NAME
 from sscli.errors import ConfigError, UsageError
-from sscli.files import ensure_private_dir
 
 CONFIG_FILE = "config.toml"
 DEFAULT_PROFILE = "default"
@@ -25,7 +22,6 @@ AUTO_OUTPUT = "auto"  # the default: a table on a terminal, json when piped
 SECRET_KEYS = ("secretkey", "password")
 SIGNATURE_ALGORITHMS = ("HmacSHA1", "HmacSHA512")
 EXAMPLE_URL = "https://cloud.example.com/client/api"
-PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # `sscli set` shows this much of an apikey, and only of one this long: a prefix of
 # a short key would give most of it away (CloudStack's own keys are 86 characters).
 APIKEY_SHOWN_PREFIX = 4
@@ -33,15 +29,6 @@ APIKEY_PREFIX_MIN_LENGTH = 16
 # Where the profile of a run was named, besides an environment variable's name.
 FLAG_SOURCE = "-p"
 FILE_SOURCE = "current_profile"
-BARE_TOML_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-TOML_TYPES = {  # for saying what a key of the wrong type holds
-    bool: "a boolean",  # before int: a bool is an int to isinstance
-    int: "an integer",
-    float: "a float",
-    str: "a string",
-    list: "an array",
-    dict: "a table",
-}
 
 # Environment variables for a single run; the cs-style names are accepted too.
 ENV_SETTINGS = {
@@ -220,126 +207,17 @@ def check_profile_name(name: str) -> str:
     return name
 
 
-# -- reading and writing the file ----------------------------------------------------
-
-
-def _toml_loads(text: str) -> dict:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-    return tomllib.loads(text)
+# -- the file ----------------------------------------------------------------------
 
 
 def load_file(path: Path | None = None) -> dict:
     """The config file as a dict; {} when it does not exist yet."""
-    path = path or config_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"cannot read config file {path}: {err}") from None
-    try:
-        data = _toml_loads(text)
-    except ValueError as err:  # TOMLDecodeError names the line and column
-        raise ConfigError(
-            f"config file {path} is not valid TOML: {err}; "
-            "fix or remove that line (sscli will not overwrite it)"
-        ) from None
-    _check_shape(data, path)
-    warn_if_readable(path)
-    return data
-
-
-def _check_shape(data: dict, path: Path) -> None:
-    """Valid TOML can still be the wrong shape; say which key, and touch nothing."""
-    current = data.get("current_profile")
-    if current is not None:
-        if not isinstance(current, str):
-            raise _shape_error(
-                path, ["current_profile"], "a profile name in quotes", current
-            )
-        if current and not PROFILE_NAME.match(current):
-            raise _name_error(path, ["current_profile"], current)
-    profiles = data.get("profiles", {})
-    if not isinstance(profiles, dict):
-        raise _shape_error(path, ["profiles"], "a table of profiles", profiles)
-    for name, settings in profiles.items():
-        if not PROFILE_NAME.match(name):
-            raise _name_error(path, ["profiles", name], name)
-        if not isinstance(settings, dict):
-            raise _shape_error(path, ["profiles", name], "a table", settings)
-
-
-def _shape_error(path: Path, keys: list[str], wanted: str, value) -> ConfigError:
-    found = next(
-        (text for kind, text in TOML_TYPES.items() if isinstance(value, kind)),
-        "a date",  # the one TOML type left
-    )
-    return ConfigError(
-        f"config file {path}: {_key_path(keys)} must be {wanted}, not {found}; "
-        "fix or remove it (sscli will not overwrite the file)"
-    )
-
-
-def _name_error(path: Path, keys: list[str], name: str) -> ConfigError:
-    return ConfigError(
-        f"config file {path}: {_key_path(keys)}: {name!r} is not a profile name "
-        "(letters, digits, '.', '_' or '-'); rename it in the file"
-    )
-
-
-def _key_path(keys: list[str]) -> str:
-    """profiles."my cloud".url, as TOML spells a key path."""
-    return ".".join(key if BARE_TOML_KEY.match(key) else f'"{key}"' for key in keys)
-
-
-def warn_if_readable(path: Path) -> None:
-    """Keys and passwords live here: say so when others can read the file."""
-    with contextlib.suppress(OSError):
-        mode = path.stat().st_mode & 0o777
-        if mode & 0o077:
-            print(
-                f"Warning: {path} is readable by others (mode {mode:o}); "
-                f"fix it with: chmod 600 {path}",
-                file=sys.stderr,
-            )
-
-
-def _write_file(path: Path, data: dict) -> None:
-    import tomli_w
-
-    files.write_atomically(path, tomli_w.dumps(data).encode("utf-8"))
-
-
-@contextlib.contextmanager
-def _locked(directory: Path):
-    """Serialise read-modify-write so concurrent `set`s all land."""
-    ensure_private_dir(directory)
-    lock_path = directory / ".config.lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        if sys.platform != "win32":
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+    return config_file.load_file(path or config_path())
 
 
 def update_file(change) -> dict:
     """Apply change(data) to the config file under a lock and write it back."""
-    path = config_path()
-    try:
-        with _locked(path.parent):
-            data = load_file(path)
-            change(data)
-            _write_file(path, data)
-    except OSError as err:  # a read-only disk, or a file where the dir should be
-        raise ConfigError(f"cannot write config file {path}: {err.strerror}") from None
-    return data
+    return config_file.update_file(config_path(), change)
 
 
 # -- the operations behind `sscli set` -------------------------------------------------

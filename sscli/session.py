@@ -12,7 +12,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sscli.config import cache_dir, warn_if_readable
+from sscli.config import cache_dir
+from sscli.config_file import warn_if_readable
 from sscli.files import ensure_private_dir, write_atomically
 
 SESSIONS_DIR = "sessions"
