@@ -64,6 +64,13 @@ PROFILE_FUNCTIONS = 12
 # `sscli __complete SHELL CWORD WORD...`: the words of the line, the cursor's index.
 COMPLETE_API = ["bash", "1", "sscli", "listVirt"]
 COMPLETE_PARAM = ["bash", "2", "sscli", "listVirtualMachines", "zo"]
+# What the completion scripts run on a TAB: sscli's own Python, without the
+# console script's wrapper (checked against completions/sscli.bash at start).
+TAB_CODE = (
+    "import sys; sys.path[:] = [p for p in sys.path if p]; "
+    "from sscli.completion import main; sys.exit(main(sys.argv[1:]))"
+)
+BASH_SCRIPT = REPO / "completions" / "sscli.bash"
 PROFILE = "bench"
 BIG_PROFILE = "bench20k"
 CATALOG_RUNS = 200  # in-process repetitions for the catalog figures
@@ -342,6 +349,8 @@ def reference_imports(tools: Tools) -> list[tuple[str, str]]:
 
 def make_cases(tools: Tools, server: Server, big_server: Server) -> list[Case]:
     """sscli finds its servers in its profiles; cs only in its environment."""
+    if TAB_CODE not in BASH_SCRIPT.read_text():
+        raise SystemExit(f"{BASH_SCRIPT} no longer runs TAB_CODE: update bench.py")
     sscli, cs = tools.sscli, tools.cs
     to_server, to_big_server = cs_settings(server), cs_settings(big_server)
     every_vm = f"pagesize={VMS}"
@@ -363,12 +372,18 @@ def make_cases(tools: Tools, server: Server, big_server: Server) -> list[Case]:
         Case("cs_help", "cs --help", [cs, "--help"], env=to_server),
         Case(
             "complete_api",
-            f"sscli __complete {' '.join(COMPLETE_API)}",
-            [sscli, "__complete", *COMPLETE_API],
+            f"TAB: python -c <completion> {' '.join(COMPLETE_API)}",
+            [tools.python, "-c", TAB_CODE, *COMPLETE_API],
             check=check_completion("listVirtualMachines"),
         ),
         Case(
             "complete_param",
+            f"TAB: python -c <completion> {' '.join(COMPLETE_PARAM)}",
+            [tools.python, "-c", TAB_CODE, *COMPLETE_PARAM],
+            check=check_completion("zoneid="),
+        ),
+        Case(
+            "complete_wrapper",
             f"sscli __complete {' '.join(COMPLETE_PARAM)}",
             [sscli, "__complete", *COMPLETE_PARAM],
             check=check_completion("zoneid="),
@@ -445,6 +460,7 @@ COMPARISONS = [
     Comparison("start-up: `--version`", "version", "pass", 1.3),
     Comparison("TAB on an API name", "complete_api", "pass", 1.5),
     Comparison("TAB on a parameter", "complete_param", "pass", 1.5),
+    Comparison("TAB through the console script", "complete_wrapper", "pass"),
     Comparison("`--help`", "help", "pass"),
     Comparison("one signed call: `listZones`, JSON", "zones", "cs_zones", 0.6),
     Comparison("all 5,000 VMs to JSON", "vms_json", "cs_vms", 1.2),
@@ -609,7 +625,7 @@ def import_profile(case: Case, tools: Tools, env: dict[str, str]) -> str:
     """The imports a run adds to `python -c pass`, nested, as Markdown."""
     runs: dict[tuple[int, str], list[float]] = {}
     for _ in range(IMPORT_PROFILE_RUNS):
-        command = [tools.python, "-X", "importtime", *case.argv]
+        command = [tools.python, "-X", "importtime", *script_argv(case, tools)]
         for depth, module, cumulative in run_importtime(command, {**env, **case.env}):
             runs.setdefault((depth, module), []).append(cumulative / 1000)
     baseline = baseline_modules(tools, env)
@@ -638,6 +654,13 @@ def import_profile(case: Case, tools: Tools, env: dict[str, str]) -> str:
     )
 
 
+def script_argv(case: Case, tools: Tools) -> list[str]:
+    """The case's words after `python`: a console script's path, or -c CODE."""
+    if case.argv[0] == tools.python:
+        return case.argv[1:]
+    return case.argv
+
+
 def baseline_modules(tools: Tools, env: dict[str, str]) -> set[str]:
     command = [tools.python, "-X", "importtime", "-c", "pass"]
     return {module for _, module, _ in run_importtime(command, env)}
@@ -652,7 +675,14 @@ def function_profile(case: Case, tools: Tools, env: dict[str, str]) -> str:
     """The functions a run spends its own time in, by cProfile, as Markdown."""
     with tempfile.TemporaryDirectory() as folder:
         stats_file = os.path.join(folder, "run.prof")
-        command = [tools.python, "-m", "cProfile", "-o", stats_file, *case.argv]
+        command = [
+            tools.python,
+            "-m",
+            "cProfile",
+            "-o",
+            stats_file,
+            *script_argv(case, tools),
+        ]
         subprocess.run(
             command, env={**env, **case.env}, stdout=subprocess.DEVNULL, check=True
         )
