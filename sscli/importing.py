@@ -9,18 +9,20 @@ else [cloudstack].
 
 Everything is read, checked and translated first, then saved in one update of
 config.toml: a bad section never leaves half an import behind. What is left out
-is said, one warning per value or section.
+is said, one warning per key, value or section; a key sscli has no setting for
+is named with its section, never with its value.
 """
 
 from __future__ import annotations
 
 import configparser
+import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sscli import config
+from sscli import config, signing
 from sscli.errors import ConfigError, UsageError
 
 CMK_PATH = "~/.cmk/config"
@@ -35,6 +37,7 @@ CMK_CORE_KEYS = {  # CloudMonkey name -> sscli setting, shared by every profile
     "timeout": "timeout",  # cmk's wait for an async job, as sscli's
     "verifycert": "verifycert",
 }
+CMK_CURRENT_KEY = "profile"  # in cmk's core: the profile it uses
 CMK_PROFILE_KEYS = {
     **CMK_CORE_KEYS,
     "url": "url",
@@ -54,9 +57,37 @@ CMK_OUTPUT_NOTE = (
 )
 CS_DEFAULT_REGION = "cloudstack"
 CS_REGION_ENV = "CLOUDSTACK_REGION"
-# cs's `timeout` is its HTTP timeout (10 s by default), not a wait for a job.
 CS_KEYS = {"endpoint": "url", "key": "apikey", "secret": "secretkey"}
-CS_CLIENT_CERT_KEYS = ("cert", "cert_key")
+CS_TLS_KEYS = ("verify", "dangerous_no_tls_verify")  # read by _cs_tls
+# Why a setting of theirs is left out, said once per key; a key not named here
+# gets UNKNOWN_KEY_REASON. Patterns as fnmatch reads them.
+METHOD_REASON = "sscli picks GET or POST itself (--post forces POST)"
+EXPIRY_REASON = (
+    f"sscli's signatures expire after {signing.DEFAULT_EXPIRY_SECONDS // 60} minutes"
+)
+CS_LEFT_OUT = {
+    "method": METHOD_REASON,
+    "timeout": "cs's HTTP timeout; sscli's own timeout is how long it waits for a job",
+    "expiration": EXPIRY_REASON,
+    "poll_interval": "sscli paces its job polls itself",
+    "retry": "sscli retries reads itself (--retry for other calls)",
+    "theme": "sscli colours its own output (NO_COLOR turns colour off)",
+    "trace": "sscli shows requests with --debug",
+    "cert": "client certificates are not supported by sscli",
+    "cert_key": "client certificates are not supported by sscli",
+    "header_*": "extra HTTP headers are not supported by sscli",
+}
+CMK_LEFT_OUT = {
+    "postrequest": METHOD_REASON,
+    "expires": EXPIRY_REASON,
+    "signatureversion": f"sscli signs with version {signing.SIGNATURE_VERSION}",
+    "prompt": "a setting of cmk's shell",
+    "color": "a setting of cmk's shell",
+    "autocomplete": "a setting of cmk's shell",
+    "paramcompletion": "a setting of cmk's shell",
+    "*_file": "cmk's own file; sscli keeps its own",
+}
+UNKNOWN_KEY_REASON = "sscli has no such setting"
 CREDENTIALS = ("apikey", "secretkey", "username", "password")
 BAD_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_.-]+")
 MAX_NAME_LENGTH = 64
@@ -73,7 +104,8 @@ class Import:
     names: dict[str, str] = field(default_factory=dict)  # section -> sscli name
 
     def warn(self, text: str) -> None:
-        self.warnings.append(text)
+        if text not in self.warnings:  # a note shared by sections is said once
+            self.warnings.append(text)
 
 
 def import_profiles(source: str, path: str | None) -> Import:
@@ -135,11 +167,12 @@ def read_cmk(path: Path) -> Import:
     for name in CMK_CORE_SECTIONS:
         if parser.has_section(name):
             raw = _cmk_values(found, parser[name])
-            shared.update(_translate(found, name, raw, CMK_CORE_KEYS))
+            raw.pop(CMK_CURRENT_KEY, None)  # read by _cmk_current
+            shared.update(_translate(found, name, raw, CMK_CORE_KEYS, CMK_LEFT_OUT))
     for section in parser.sections():
         if section not in CMK_CORE_SECTIONS:
             raw = _cmk_values(found, parser[section])
-            own = _translate(found, section, raw, CMK_PROFILE_KEYS)
+            own = _translate(found, section, raw, CMK_PROFILE_KEYS, CMK_LEFT_OUT)
             _add_profile(found, section, {**shared, **own})
     current = _cmk_current(parser)
     found.current = found.names.get(current or "")
@@ -155,15 +188,14 @@ def _cmk_values(found: Import, section) -> dict[str, str]:
     for key in ("output", "display"):
         if raw.get(key, "").lower() in CMK_DEFAULT_OUTPUTS:
             del raw[key]
-            if CMK_OUTPUT_NOTE not in found.warnings:
-                found.warn(CMK_OUTPUT_NOTE)
+            found.warn(CMK_OUTPUT_NOTE)
     return raw
 
 
 def _cmk_current(parser: configparser.ConfigParser) -> str | None:
     for name in CMK_CORE_SECTIONS:
-        if parser.has_section(name) and parser[name].get("profile", "").strip():
-            return _unquote(parser[name]["profile"].strip())
+        if parser.has_section(name) and parser[name].get(CMK_CURRENT_KEY, "").strip():
+            return _unquote(parser[name][CMK_CURRENT_KEY].strip())
     return None
 
 
@@ -185,7 +217,8 @@ def read_cs(path: Path) -> Import:
     found = Import()
     for section in parser.sections():
         raw = _cs_values(found, parser, section)
-        values = _translate(found, section, raw, CS_KEYS)
+        others = {key: raw[key] for key in raw if key not in CS_TLS_KEYS}
+        values = _translate(found, section, others, CS_KEYS, CS_LEFT_OUT)
         values.update(_cs_tls(found, section, raw))
         _add_profile(found, section, values)
     chosen = os.environ.get(CS_REGION_ENV)
@@ -233,12 +266,6 @@ def _cs_tls(found: Import, section: str, raw: dict[str, str]) -> dict:
         )
         if "cafile" in values:
             values.pop("verifycert", None)
-    for key in CS_CLIENT_CERT_KEYS:
-        if raw.get(key, "").strip():
-            found.warn(
-                f"{_label(section)} {key}: client certificates are not supported "
-                "by sscli; not imported"
-            )
     return values
 
 
@@ -249,14 +276,21 @@ def _label(section: str) -> str:
     return "top-level" if section == GLOBAL_SECTION else f"[{section}]"
 
 
-def _translate(found: Import, section: str, raw: dict, names: dict) -> dict:
+def _translate(
+    found: Import, section: str, raw: dict, names: dict, left_out: dict | None = None
+) -> dict:
     """Their keys to sscli settings, each checked as `sscli set` checks it; a value
-    sscli would refuse is left out and said, never guessed."""
+    sscli would refuse, or a key it has no setting for, is left out and said,
+    never guessed. An empty value loses nothing and is skipped without a word."""
     values: dict = {}
     for their_name, value in raw.items():
         ours = names.get(their_name.lower())
         text = value.strip()
-        if not ours or not text:
+        if not text:
+            continue
+        if not ours:
+            reason = _left_out_reason(their_name.lower(), left_out or {})
+            found.warn(f"{_label(section)} {their_name}: {reason}; not imported")
             continue
         try:
             parsed = config.SETTINGS[ours](text)
@@ -266,6 +300,13 @@ def _translate(found: Import, section: str, raw: dict, names: dict) -> dict:
         if parsed != getattr(config.Profile, ours):  # sscli's default: no key
             values[ours] = parsed
     return values
+
+
+def _left_out_reason(key: str, reasons: dict) -> str:
+    matches = (
+        why for pattern, why in reasons.items() if fnmatch.fnmatchcase(key, pattern)
+    )
+    return next(matches, UNKNOWN_KEY_REASON)
 
 
 def _add_profile(found: Import, section: str, values: dict) -> None:

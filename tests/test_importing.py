@@ -201,6 +201,52 @@ def test_each_value_sscli_refuses_is_warned_about(sscli, tmp_path):
     assert profiles()["bad"] == {"apikey": "fine-key", "domain": "/sub"}
 
 
+def test_cmk_keys_sscli_has_no_setting_for_are_named_per_section(sscli, tmp_path):
+    path = write(
+        tmp_path,
+        "cmk-config",
+        """
+        prompt = 🐵
+        asyncblock = true
+        timeout = 1800
+        verifycert = true
+        profile = lab
+        autocomplete = true
+        postrequest = true
+        [core]
+        history_file = ~/.cloudmonkey/history
+        [lab]
+        url = http://lab.example/client/api
+        apikey = k
+        secretkey = s
+        signatureversion = 3
+        expires = 600
+        colour = hush-value
+        profile =
+        """,
+    )
+    result = sscli("profiles", "import", "cmk", str(path))
+    assert result.code == 0, result.err
+    assert warnings(result) == [
+        "Warning: top-level prompt: a setting of cmk's shell; not imported",
+        "Warning: top-level autocomplete: a setting of cmk's shell; not imported",
+        "Warning: top-level postrequest: sscli picks GET or POST itself (--post "
+        "forces POST); not imported",
+        "Warning: [core] history_file: cmk's own file; sscli keeps its own; "
+        "not imported",
+        "Warning: [lab] signatureversion: sscli signs with version 3; not imported",
+        "Warning: [lab] expires: sscli's signatures expire after 10 minutes; "
+        "not imported",
+        "Warning: [lab] colour: sscli has no such setting; not imported",
+    ]
+    assert "hush" not in result.out + result.err
+    assert profiles()["lab"] == {
+        "url": "http://lab.example/client/api",
+        "apikey": "k",
+        "secretkey": "s",
+    }
+
+
 @pytest.mark.parametrize("default", ["json", "JSON", "default"])
 def test_cmk_default_output_is_not_copied(sscli, tmp_path, default):
     path = write(
@@ -276,9 +322,46 @@ def test_cs_timeout_is_its_http_timeout_and_not_imported(sscli, tmp_path):
         "cloudstack.ini",
         "[cloudstack]\nendpoint = http://cs.example/client/api\ntimeout = 30\n",
     )
-    assert sscli("profiles", "import", "cs", str(path)).code == 0
+    result = sscli("profiles", "import", "cs", str(path))
+    assert result.code == 0, result.err
     assert "timeout" not in profiles()["cloudstack"]
     assert config.resolve(profile="cloudstack").timeout == 1800
+    assert warnings(result) == [
+        "Warning: [cloudstack] timeout: cs's HTTP timeout; sscli's own timeout is "
+        "how long it waits for a job; not imported"
+    ]
+
+
+def test_each_cs_key_sscli_leaves_out_is_named_once_without_its_value(sscli, tmp_path):
+    left_out = {
+        "method": "sscli picks GET or POST itself (--post forces POST)",
+        "expiration": "sscli's signatures expire after 10 minutes",
+        "poll_interval": "sscli paces its job polls itself",
+        "retry": "sscli retries reads itself (--retry for other calls)",
+        "theme": "sscli colours its own output (NO_COLOR turns colour off)",
+        "trace": "sscli shows requests with --debug",
+        "header_x_auth": "extra HTTP headers are not supported by sscli",
+        "colour": "sscli has no such setting",
+    }
+    values = {key: f"hush-{number}" for number, key in enumerate(left_out)}
+    lines = "".join(f"{key} = {value}\n" for key, value in values.items())
+    path = write(
+        tmp_path,
+        "cloudstack.ini",
+        "[a]\nendpoint = http://a.example/\n" + lines + "[b]\nkey = k\nsecret = s\n"
+        "method = post\nempty =\n",
+    )
+    result = sscli("profiles", "import", "cs", str(path))
+    assert result.code == 0, result.err
+    assert warnings(result) == [
+        *(f"Warning: [a] {key}: {why}; not imported" for key, why in left_out.items()),
+        f"Warning: [b] method: {left_out['method']}; not imported",
+    ]
+    assert "hush" not in result.out + result.err
+    assert profiles() == {
+        "a": {"url": "http://a.example/"},
+        "b": {"apikey": "k", "secretkey": "s"},
+    }
 
 
 @pytest.mark.parametrize(
@@ -323,14 +406,14 @@ def test_cs_tls_settings_sscli_cannot_use_are_warned_about(sscli, tmp_path):
     result = sscli("profiles", "import", "cs", str(path))
     assert result.code == 0, result.err
     assert warnings(result) == [
-        "Warning: [lab] dangerous_no_tls_verify: expected true or false, got "
-        "'perhaps'; not imported",
-        f"Warning: [lab] verify: no such CA bundle file: "
-        f"'{tmp_path / 'missing-ca.pem'}'; not imported",
         "Warning: [lab] cert: client certificates are not supported by sscli; "
         "not imported",
         "Warning: [lab] cert_key: client certificates are not supported by sscli; "
         "not imported",
+        "Warning: [lab] dangerous_no_tls_verify: expected true or false, got "
+        "'perhaps'; not imported",
+        f"Warning: [lab] verify: no such CA bundle file: "
+        f"'{tmp_path / 'missing-ca.pem'}'; not imported",
     ]
     assert profiles()["lab"] == {"url": "https://lab.example/client/api"}
 
