@@ -30,6 +30,8 @@ CONNECT_TIMEOUT = 10  # seconds to open a connection
 READ_TIMEOUT = 300  # seconds to wait for an answer; the profile timeout caps it
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # as requests reads
 DEFAULT_ALGORITHM = "HmacSHA1"  # what every CloudStack server verifies
+# Named on a 401 when one came from the environment (the url only then).
+ORIGIN_SETTINGS = ("url", "apikey", "secretkey")
 MAX_GET_URL = 4096  # longer requests go as a form POST
 # Never in a URL, where logs would keep them: userdata and every secret-named
 # parameter but sscli's own credentials, which a signed GET carries by design.
@@ -97,14 +99,12 @@ class Client:
             return self._call(command, params)
 
     def _explained(self, err: APIError) -> APIError:
-        """A 401 for a profile that signs unlike the default says how to switch."""
-        algorithm = self.profile.signaturealgorithm
-        if algorithm.lower() == DEFAULT_ALGORITHM.lower():
-            return err
-        return err.add_hint(
-            f"the profile signs with {algorithm}; if the server accepts only "
-            f"{DEFAULT_ALGORITHM}: sscli set signaturealgorithm {DEFAULT_ALGORITHM}"
-        )
+        """A 401 for a profile that signs says what it signed with, where that
+        may be the cause: keys from the environment, an uncommon algorithm."""
+        for hint in (_key_origins(self.profile), _algorithm_hint(self.profile)):
+            if hint:
+                err.add_hint(hint)
+        return err
 
     def _call(self, command: str, params: dict[str, str]) -> dict:
         retriable = self.retry_writes or is_read_only(command, self.is_async(command))
@@ -308,6 +308,30 @@ def is_read_only(command: str, is_async: bool = False) -> bool:
     )
 
 
+def _key_origins(profile: Profile) -> str:
+    """A key from the environment and a secret from the profile (or a url) seldom
+    belong together: name where each came from once any came from a variable."""
+    if not any(profile.variable(key) for key in ORIGIN_SETTINGS):
+        return ""
+    first, *rest = (
+        key for key in ORIGIN_SETTINGS if key != "url" or profile.variable(key)
+    )
+    origins = [f"{first} came from {profile.origin(first)}"]
+    origins += [f"{key} from {profile.origin(key)}" for key in rest]
+    return ", ".join(origins)
+
+
+def _algorithm_hint(profile: Profile) -> str:
+    """A profile that signs unlike the default is told how to switch back."""
+    algorithm = profile.signaturealgorithm
+    if algorithm.lower() == DEFAULT_ALGORITHM.lower():
+        return ""
+    return (
+        f"the profile signs with {algorithm}; if the server accepts only "
+        f"{DEFAULT_ALGORITHM}: sscli set signaturealgorithm {DEFAULT_ALGORITHM}"
+    )
+
+
 def _check_credentials(profile: Profile) -> None:
     if not profile.url:
         raise ConfigError(
@@ -318,11 +342,16 @@ def _check_credentials(profile: Profile) -> None:
         return
     if profile.apikey or profile.secretkey:
         # Half a key pair is a mistake, never a reason to try the password.
-        missing = "secretkey" if profile.apikey else "apikey"
-        raise ConfigError(
+        given, missing = (
+            ("apikey", "secretkey") if profile.apikey else ("secretkey", "apikey")
+        )
+        error = ConfigError(
             f"profile {profile.name!r} has no {missing}; "
             f"set it with: sscli set {missing}"
         )
+        if profile.variable(given):
+            raise error.add_hint(f"{given} came from {profile.variable(given)}")
+        raise error
     if not (profile.username and profile.password):
         raise ConfigError(
             f"profile {profile.name!r} has no apikey/secretkey nor username/password; "

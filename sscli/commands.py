@@ -166,10 +166,13 @@ def _switch_profile(name: str | None) -> None:
 def _show_profile(options: RunOptions) -> None:
     """The settings this run resolves to: `sscli -o csv set` shows output = csv."""
     profile = config.resolve(options.profile, options.output)
-    click.echo(f"profile = {profile.name}")
-    for key, value in profile.masked().items():
-        if key != "name":
-            click.echo(f"{key} = {value}")
+    shown = {"profile": profile.name, **profile.masked()}
+    del shown["name"]
+    for key, value in shown.items():
+        variable = profile.variable(key)
+        click.echo(
+            f"{key} = {value} (from {variable})" if variable else f"{key} = {value}"
+        )
 
 
 @cli.command("shell")

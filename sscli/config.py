@@ -55,12 +55,25 @@ class Profile:
     asyncblock: bool = True
     signaturealgorithm: str = "HmacSHA1"
     cafile: str = ""
+    # (setting, variable) for each value the environment gave this run: a value
+    # nobody typed into the profile is said where it came from, by `set` and on a
+    # 401. A tuple, so that a profile stays hashable as a key of shared clients.
+    from_env: tuple[tuple[str, str], ...] = ()
 
     def masked(self) -> dict[str, str]:
         return {
-            field.name: shown_value(field.name, getattr(self, field.name))
-            for field in fields(self)
+            setting.name: shown_value(setting.name, getattr(self, setting.name))
+            for setting in fields(self)
+            if setting.name != "from_env"
         }
+
+    def variable(self, key: str) -> str:
+        """The environment variable that gave `key` this run, or ""."""
+        return dict(self.from_env).get(key, "")
+
+    def origin(self, key: str) -> str:
+        """Where this run's value of `key` came from, as a message says it."""
+        return self.variable(key) or f"profile {self.name!r}"
 
 
 def shown_value(key: str, value) -> str:
@@ -368,6 +381,8 @@ def resolve(profile: str | None = None, output: str | None = None, env=None) -> 
         raise _no_such_profile(name, source, profiles)
 
     resolved = Profile(name=name)
+    if source in ENV_SETTINGS["profile"]:
+        resolved.from_env += (("profile", source),)
     for key, value in (stored or {}).items():
         if key in SETTINGS:
             setattr(resolved, key, _stored_value(key, value, name))
@@ -376,6 +391,7 @@ def resolve(profile: str | None = None, output: str | None = None, env=None) -> 
         # Not even checked when the flag wins: SSCLI_OUTPUT=yaml must not fail -o json.
         if from_env and not (key == "output" and output):
             setattr(resolved, key, _env_value(key, *from_env))
+            resolved.from_env += ((key, from_env[0]),)
     if output:
         resolved.output = parse_setting("output", output)
     return resolved

@@ -214,7 +214,8 @@ def test_set_writes_into_the_profile_it_shows(sscli, monkeypatch):
     profiles = config.load_file()["profiles"]
     assert (profiles["p1"], profiles["p2"]) == ({"timeout": 5}, {"timeout": 77})
     shown = sscli("set").out
-    assert shown.startswith("profile = p2\n") and "timeout = 77\n" in shown
+    assert shown.startswith("profile = p2 (from SSCLI_PROFILE)\n")
+    assert "timeout = 77\n" in shown
     assert config.load_file()["current_profile"] == "p1"  # only set profile moves it
 
 
@@ -280,6 +281,45 @@ def test_environment_keys_beat_the_profile(
     result = sscli("listZones", "-o", "json")
     assert result.code == 0, result.err
     assert sim_profile.requests[-1].params["apikey"] == sim_profile.apikey
+
+
+ENVIRONMENT_VALUES = {  # a valid value of each setting, and how `set` shows it
+    "profile": ("from-env", "from-env"),
+    "url": ("http://env.example/client/api", "http://env.example/client/api"),
+    "apikey": ("env-apikey-0123456789", "env-…"),
+    "secretkey": ("env-secret-hush", "(hidden)"),
+    "output": ("tsv", "tsv"),
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "variable"),
+    [
+        (key, variable)
+        for key, names in config.ENV_SETTINGS.items()
+        for variable in names
+    ],
+)
+def test_set_names_the_variable_a_setting_came_from(sscli, monkeypatch, key, variable):
+    config.save_profile("from-env", {"url": "http://file.example/client/api"})
+    config.save_profile("mine", {"timeout": 60}, make_current=True)
+    value, shown = ENVIRONMENT_VALUES[key]
+    monkeypatch.setenv(variable, value)
+    result = sscli("set")
+    assert result.code == 0, result.err
+    marked = [line for line in result.out.splitlines() if "(from " in line]
+    assert marked == [f"{key} = {shown} (from {variable})"]
+    assert "hush" not in result.out + result.err
+
+
+def test_set_names_no_variable_for_what_a_flag_gave(sscli, monkeypatch):
+    config.save_profile("mine", {}, make_current=True)
+    monkeypatch.setenv("SSCLI_PROFILE", "mine")
+    monkeypatch.setenv("SSCLI_OUTPUT", "csv")
+    result = sscli("-p", "mine", "-o", "json", "set")
+    assert result.code == 0, result.err
+    assert "profile = mine\n" in result.out and "output = json\n" in result.out
+    assert "(from " not in result.out
 
 
 def test_flags_beat_the_environment_for_profile_and_output(

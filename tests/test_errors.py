@@ -537,6 +537,56 @@ def test_a_401_for_hmacsha512_says_how_to_switch(sscli):
     )
 
 
+@pytest.mark.parametrize(
+    ("variables", "hint"),
+    [
+        (
+            {"CLOUDSTACK_KEY": "key-from-the-environment"},
+            "apikey came from CLOUDSTACK_KEY, secretkey from profile 'sim'",
+        ),
+        (
+            {"SSCLI_SECRETKEY": "secret-from-the-environment"},
+            "apikey came from profile 'sim', secretkey from SSCLI_SECRETKEY",
+        ),
+        (
+            {"SSCLI_APIKEY": "key-from-env", "CLOUDSTACK_SECRET": "secret-from-env"},
+            "apikey came from SSCLI_APIKEY, secretkey from CLOUDSTACK_SECRET",
+        ),
+        (
+            {"CLOUDSTACK_ENDPOINT": "other"},
+            "url came from CLOUDSTACK_ENDPOINT, apikey from profile 'sim', "
+            "secretkey from profile 'sim'",
+        ),
+    ],
+)
+def test_a_401_names_the_variables_that_gave_url_or_keys(
+    sscli, sim, monkeypatch, variables, hint
+):
+    with Simulator(vms=1) as other:  # its own keys: the profile's do not fit it
+        for variable, value in variables.items():
+            monkeypatch.setenv(variable, other.url if value == "other" else value)
+        result = sscli("listZones")
+    assert result.code == ExitCode.AUTH
+    assert one_line(result, sim) == (
+        f"Error 401: unable to verify user credentials and/or request signature; {hint}"
+    )
+    assert "from-env" not in result.err and "from-the-environment" not in result.err
+
+
+def test_half_a_key_pair_from_the_environment_names_its_variable(
+    sscli, sim, monkeypatch
+):
+    config.save_profile("pw", {"url": sim.url, "username": "u", "password": "p"})
+    monkeypatch.setenv("CLOUDSTACK_KEY", "key-from-the-environment")
+    result = sscli("-p", "pw", "listZones")
+    assert result.code == ExitCode.CONFIG
+    assert one_line(result, sim) == (
+        "Error: profile 'pw' has no secretkey; set it with: sscli set secretkey; "
+        "apikey came from CLOUDSTACK_KEY"
+    )
+    assert sim.requests == []
+
+
 def test_an_api_not_allowed_432_exits_auth_in_one_line(sscli, sim):
     text = "The given command does not exist or it is not available for the user"
     sim.fail_status = 432
