@@ -20,12 +20,14 @@ _sscli() {
     COMPREPLY=()
     _sscli_command
     while IFS= read -r line; do
-        COMPREPLY+=("$line")
+        # A first line of NO_SPACE alone: the word goes on (`zoneid=` wants its
+        # value, `filter=id` perhaps `,name`), so no space after it.
+        if [[ $line == $'\x1f' ]]; then
+            type compopt &>/dev/null && compopt -o nospace 2>/dev/null
+        else
+            COMPREPLY+=("$line")
+        fi
     done < <("${run[@]}" bash "$COMP_CWORD" "${COMP_WORDS[@]}" 2>/dev/null)
-    # `zoneid=` wants its value next to it, not after a space.
-    if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]]; then
-        type compopt &>/dev/null && compopt -o nospace 2>/dev/null
-    fi
     return 0
 }
 complete -F _sscli sscli

@@ -10,7 +10,7 @@ import click
 from sscli import __version__, config
 from sscli.call import RunOptions, make_client, run_call
 from sscli.errors import SscliError, UsageError
-from sscli.options import GLOBAL_OPTIONS
+from sscli.options import GLOBAL_OPTIONS, IMPORT_SOURCES
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
 SECRET_SETTINGS = ("secretkey", "password")
@@ -237,7 +237,7 @@ def _after_current_deleted() -> str:
 
 
 @profiles_command.command("import")
-@click.argument("source", type=click.Choice(["cmk", "cs"]))
+@click.argument("source", type=click.Choice(IMPORT_SOURCES))
 @click.argument("path", required=False)
 def import_command(source: str, path: str | None) -> None:
     """Import CloudMonkey (cmk) or cs profiles; existing keys are updated.

@@ -45,6 +45,8 @@ BUILTIN_COMMANDS = (
     "sync",
     "wait",
 )
+PROFILES_COMMANDS = ("delete", "import")  # sscli profiles ...
+IMPORT_SOURCES = ("cmk", "cs")  # sscli profiles import ...
 HELP_WORDS = ("-h", "--help")
 
 

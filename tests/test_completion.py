@@ -25,9 +25,11 @@ from sscli.completion.scripts import FILE_NAMES, script
 ROOT = Path(__file__).resolve().parent.parent
 COMPLETIONS = ROOT / "completions"
 BIN_DIR = Path(sys.executable).parent
+# compopt is stubbed to say what the function asked of it, on the last line.
 CALL_FUNCTION = (
-    'source "$SCRIPT"; COMP_WORDS=("$@"); COMP_CWORD=$CWORD; _sscli; '
-    'printf "%s\\n" "${COMPREPLY[@]}"'
+    'source "$SCRIPT"; compopt() { ASKED="$*"; }; '
+    'COMP_WORDS=("$@"); COMP_CWORD=$CWORD; _sscli; '
+    'printf "%s\\n" "${COMPREPLY[@]}" "compopt $ASKED"'
 )
 HANG_GUARD = 30  # seconds; only so that a broken test cannot block the suite
 
@@ -42,6 +44,20 @@ def bash_complete(
     *words: str, cword: int | None = None, bin_dir: Path = BIN_DIR, cwd=None
 ) -> tuple[list[str], str]:
     """COMPREPLY for the line `words`, the cursor in the last word by default."""
+    found, errors, _ = run_bash(*words, cword=cword, bin_dir=bin_dir, cwd=cwd)
+    return found, errors
+
+
+def bash_spacing(*words: str) -> tuple[list[str], bool]:
+    """COMPREPLY, and whether the function told bash to add no space after it."""
+    found, errors, asked = run_bash(*words)
+    assert errors == ""
+    return found, asked == "compopt -o nospace"
+
+
+def run_bash(
+    *words: str, cword: int | None = None, bin_dir: Path = BIN_DIR, cwd=None
+) -> tuple[list[str], str, str]:
     env = dict(
         os.environ,
         PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -57,7 +73,8 @@ def bash_complete(
         cwd=cwd,
     )
     assert done.returncode == 0
-    return [line for line in done.stdout.splitlines() if line], done.stderr
+    *lines, asked = done.stdout.splitlines()
+    return [line for line in lines if line], done.stderr, asked.strip()
 
 
 def reply(*words: str) -> list[str]:
@@ -90,10 +107,14 @@ def test_completions_dir_holds_the_generated_scripts(shell):
 
 
 # zsh's completion system, stubbed down to what the script calls: _describe
-# prints the candidates it was given, one a line.
+# prints the candidates it was given, one a line, then ZSH_NO_SPACE if it was
+# told to add no suffix.
+ZSH_NO_SPACE = "(no space)"
 ZSH_CALL = (
     "compdef() { :; }; source $SCRIPT; compset() { :; }; "
-    '_describe() { print -rl -- "${(@P)4}"; }; words=("$@"); CURRENT=$#; _sscli'
+    '_describe() { print -rl -- "${(@P)4}"; '
+    f'[[ $5 == -S && -z $6 ]] && print -r -- "{ZSH_NO_SPACE}"; }}; '
+    'words=("$@"); CURRENT=$#; _sscli'
 )
 FISH_CALL = 'source $SCRIPT; complete -C "$argv"'
 
@@ -251,6 +272,56 @@ def test_exclude_does_not_offer_a_field_already_chosen():
     assert len(found) == len(catalog_fields("listZones")) - 1
 
 
+@pytest.mark.parametrize("key", ["filter", "exclude"])
+def test_bash_adds_no_space_after_a_field_so_a_comma_can_follow(key):
+    assert bash_spacing("sscli", "listVirtualMachines", key, "=", "id,displayn") == (
+        ["id,displayname"],
+        True,
+    )
+    found, no_space = bash_spacing("sscli", "listZones", key, "=")
+    assert "id" in found and no_space
+
+
+def test_bash_adds_no_space_after_a_parameter_name_but_after_a_value():
+    assert bash_spacing("sscli", "listZones", "availa") == (["available="], True)
+    assert bash_spacing("sscli", "listZones", "available", "=", "t") == (
+        ["true"],
+        False,
+    )
+    assert bash_spacing("sscli", "listZone") == (
+        ["listZones", "listZonesMetrics"],
+        False,
+    )
+
+
+def test_zsh_adds_no_space_after_a_field_or_a_parameter_name():
+    line = ["sscli", "listVirtualMachines"]
+    assert shell_complete("zsh", [*line, "filter=id,displayn"], BIN_DIR) == [
+        "id,displayname",
+        ZSH_NO_SPACE,
+    ]
+    assert shell_complete("zsh", [*line, "keyw"], BIN_DIR) == [
+        "keyword=",
+        ZSH_NO_SPACE,
+    ]
+    assert shell_complete("zsh", [*line, "listall=t"], BIN_DIR) == ["true"]
+
+
+def test_fish_gets_a_field_ending_in_a_comma_so_it_adds_no_space():
+    """fish has no switch for it: it adds no space after a word ending in `,`."""
+    line = ["sscli", "listVirtualMachines"]
+    assert shell_complete("fish", [*line, "exclude=id,displayn"], BIN_DIR) == [
+        "exclude=id,displayname,"
+    ]
+    assert shell_complete("fish", [*line, "listall=t"], BIN_DIR) == ["listall=true"]
+
+
+def test_a_field_list_with_a_trailing_comma_is_accepted(sscli, sim_profile):
+    result = sscli("listZones", "filter=id,name,", "-o", "csv")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == "id,name"
+
+
 def test_boolean_values_after_equals():
     assert reply("sscli", "deployVirtualMachine", "startvm", "=") == ["true", "false"]
     assert reply("sscli", "deployVirtualMachine", "startvm", "=", "F") == ["false"]
@@ -270,6 +341,16 @@ def test_output_and_profile_settings(config_dir):
     assert reply("sscli", "set", "profile", "") == ["alpha", "beta"]
     assert reply("sscli", "-p", "b") == ["beta"]
     assert reply("sscli", "-o", "c") == ["csv", "column"]
+
+
+def test_profiles_offers_its_commands_then_sources_or_profile_names(config_dir):
+    write_config(config_dir, "alpha", {"alpha": {}, "beta": {}})
+    assert reply("sscli", "profiles", "") == ["delete", "import"]
+    assert reply("sscli", "-p", "beta", "profiles", "i") == ["import"]
+    assert reply("sscli", "profiles", "import", "") == ["cmk", "cs"]
+    assert reply("sscli", "profiles", "import", "cm") == ["cmk"]
+    assert reply("sscli", "profiles", "delete", "") == ["alpha", "beta"]
+    assert reply("sscli", "profiles", "delete", "alpha", "") == []
 
 
 def test_option_values_complete_after_an_equals_sign_too(config_dir):
@@ -513,6 +594,10 @@ def test_builtins_and_options_match_the_click_group():
     valued = {name for option in options if not option.is_flag for name in option.opts}
     assert flags | {"--help", "--version"} == set(completion.FLAG_OPTIONS)
     assert valued == set(completion.VALUE_OPTIONS)
+    profiles = cli.commands["profiles"]
+    assert set(profiles.commands) == set(completion.options.PROFILES_COMMANDS)
+    sources = profiles.commands["import"].params[0].type.choices
+    assert tuple(sources) == completion.options.IMPORT_SOURCES
 
 
 def test_settings_and_formats_match_the_config():

@@ -27,6 +27,12 @@ PROFILE_OPTIONS = ("-p", "--profile")
 BOOLEANS = ("true", "false")
 SELECTION_KEYS = ("filter", "exclude")  # read by the CLI, valid on every API
 BASH_BREAKS = "=:"  # COMP_WORDBREAKS characters bash gives words of their own
+# A first line of this alone tells the bash and zsh scripts to add no space after
+# the word: a control character no name, field or id holds.
+NO_SPACE = "\x1f"
+# fish has no such switch; it adds no space after a word ending in one of
+# `/=@:.,-`. sscli ignores an empty field, so `filter=id,name,` is harmless.
+FISH_FIELD_END = ","
 
 Candidate = tuple[str, str]  # (value, label)
 
@@ -57,6 +63,14 @@ def answer(shell: str, cword: int, words: list[str]) -> str:
     return format_lines(shell, found, keep)
 
 
+def continues(value: str) -> bool:
+    """Whether the word goes on after this candidate, so the shell must add no
+    space: a parameter name wants its value, a field of filter= or exclude=
+    may want `,` and another field."""
+    name, equals, rest = value.partition("=")
+    return bool(equals) and (not rest or name in SELECTION_KEYS)
+
+
 def _join_bash_words(words: list[str], cword: int) -> tuple[list[str], str, int]:
     """Undo bash's split of `zoneid=ab` into zoneid, =, ab.
 
@@ -85,13 +99,28 @@ def _join_bash_words(words: list[str], cword: int) -> tuple[list[str], str, int]
 
 
 def format_lines(shell: str, found: list[Candidate], keep: int) -> str:
+    """One candidate a line; for bash and zsh, NO_SPACE first when the word goes on."""
+    if shell == "fish":
+        found = [(_fish_value(value), label) for value, label in found]
     if shell == "bash":
-        return "".join(f"{line}\n" for line in _bash_lines(found, keep))
-    separator = "\t"
-    return "".join(
-        f"{value[keep:]}{separator + label if label else ''}\n"
-        for value, label in found
-    )
+        lines = _bash_lines(found, keep)
+    else:
+        lines = [_tabbed(value[keep:], label) for value, label in found]
+    if shell != "fish" and found and all(continues(value) for value, _ in found):
+        lines.insert(0, NO_SPACE)
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _tabbed(value: str, label: str) -> str:
+    """zsh and fish read value TAB label."""
+    return f"{value}\t{label}" if label else value
+
+
+def _fish_value(value: str) -> str:
+    """A field ends with `,` for fish, its only way to add no space after it."""
+    if continues(value) and not value.endswith("="):
+        return value + FISH_FIELD_END
+    return value
 
 
 def _bash_lines(found: list[Candidate], keep: int) -> list[str]:

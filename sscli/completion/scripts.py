@@ -9,6 +9,8 @@ files; tests/test_completion.py keeps them equal to script(shell).
 
 from __future__ import annotations
 
+from sscli.completion import NO_SPACE
+
 # What `sscli __complete` runs, for the scripts to run without the console script
 # pip writes: its own imports (re, and through it enum and functools) cost a TAB
 # more than the answer does. The cwd comes off sys.path, so that a directory
@@ -40,16 +42,18 @@ _sscli() {
     COMPREPLY=()
     _sscli_command
     while IFS= read -r line; do
-        COMPREPLY+=("$line")
+        # A first line of NO_SPACE alone: the word goes on (`zoneid=` wants its
+        # value, `filter=id` perhaps `,name`), so no space after it.
+        if [[ $line == $'@NO_SPACE@' ]]; then
+            type compopt &>/dev/null && compopt -o nospace 2>/dev/null
+        else
+            COMPREPLY+=("$line")
+        fi
     done < <("${run[@]}" bash "$COMP_CWORD" "${COMP_WORDS[@]}" 2>/dev/null)
-    # `zoneid=` wants its value next to it, not after a space.
-    if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]]; then
-        type compopt &>/dev/null && compopt -o nospace 2>/dev/null
-    fi
     return 0
 }
 complete -F _sscli sscli
-""".replace("@MAIN@", MAIN)
+"""
 
 ZSH = r"""#compdef sscli
 # zsh completion for sscli; load with: source <(sscli completion zsh)
@@ -67,20 +71,21 @@ _sscli_command() {
     return 0
 }
 _sscli() {
-    local -a spaced unspaced run
+    local -a found run suffix
     local value label
     _sscli_command
     while IFS=$'\t' read -r value label; do
-        value=${value//:/\\:}
-        if [[ $value == *= ]]; then
-            unspaced+=("$value${label:+:$label}")
-        else
-            spaced+=("$value${label:+:$label}")
+        # A first line of NO_SPACE alone: the word goes on (`zoneid=` wants its
+        # value, `filter=id` perhaps `,name`), so no space after it.
+        if [[ $value == $'@NO_SPACE@' ]]; then
+            suffix=(-S '')
+            continue
         fi
+        value=${value//:/\\:}
+        found+=("$value${label:+:$label}")
     done < <("${run[@]}" zsh $((CURRENT - 1)) "${words[@]}" 2>/dev/null)
     compset -P '*='
-    (( ${#unspaced} )) && _describe -t parameters 'parameter' unspaced -S ''
-    (( ${#spaced} )) && _describe -t values 'value' spaced
+    (( ${#found} )) && _describe -t values 'value' found "${suffix[@]}"
     return 0
 }
 if [[ ${zsh_eval_context[-1]} == loadautofunc ]]; then
@@ -88,7 +93,7 @@ if [[ ${zsh_eval_context[-1]} == loadautofunc ]]; then
 else
     compdef _sscli sscli
 fi
-""".replace("@MAIN@", MAIN)
+"""
 
 FISH = r"""# fish completion for sscli; load with: sscli completion fish | source
 # or save as ~/.config/fish/completions/sscli.fish
@@ -107,18 +112,23 @@ function __sscli_complete
     $run fish (count $words) $words $current 2>/dev/null
 end
 complete -c sscli -f -a '(__sscli_complete)'
-""".replace("@MAIN@", MAIN)
+"""
 
+# Filled into the scripts: spelt once, in Python, for the scripts and the answers.
+FILLS = {"@MAIN@": MAIN, "@NO_SPACE@": f"\\x{ord(NO_SPACE):02x}"}
 SCRIPTS = {"bash": BASH, "zsh": ZSH, "fish": FISH}
 FILE_NAMES = {"bash": "sscli.bash", "zsh": "_sscli", "fish": "sscli.fish"}
 
 
 def script(shell: str) -> str:
     try:
-        return SCRIPTS[shell]
+        text = SCRIPTS[shell]
     except KeyError:
         from sscli.errors import UsageError
 
         raise UsageError(
             f"no completion script for {shell!r}; choose bash, zsh or fish"
         ) from None
+    for mark, fill in FILLS.items():
+        text = text.replace(mark, fill)
+    return text

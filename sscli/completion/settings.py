@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
+from sscli import options
 from sscli.catalog import store
 from sscli.completion import (
     BOOLEANS,
@@ -56,11 +57,13 @@ def option_values(option: str, current: str) -> list[Candidate]:
 
 
 def builtin_args(line, builtin: str, args: list[str], current: str):
-    """The words after `sscli set`, `sscli help` and `sscli completion`."""
+    """The words after `sscli set`, `help`, `profiles` and `completion`."""
     if builtin == "completion" and not args:
         return matching(SHELLS, current)
     if builtin == "help" and not args:
         return matching(load_names(line.profile), current)
+    if builtin == "profiles":
+        return _profiles_args(args, current)
     if builtin != "set":
         return []
     if not args:
@@ -69,6 +72,17 @@ def builtin_args(line, builtin: str, args: list[str], current: str):
         return matching(profile_names(), current)
     if len(args) == 1:
         return matching(SETTING_VALUES.get(args[0].lower(), ()), current)
+    return []
+
+
+def _profiles_args(args: list[str], current: str) -> list[Candidate]:
+    """`profiles import cmk|cs`, `profiles delete NAME`."""
+    if not args:
+        return matching(options.PROFILES_COMMANDS, current)
+    if args == ["import"]:
+        return matching(options.IMPORT_SOURCES, current)
+    if args == ["delete"]:
+        return matching(profile_names(), current)
     return []
 
 
