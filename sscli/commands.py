@@ -15,6 +15,9 @@ from sscli.options import GLOBAL_OPTIONS, IMPORT_SOURCES
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
 SECRET_SETTINGS = ("secretkey", "password")
 SHORT_HELP_LIMIT = 200  # the whole first sentence: help wraps it, not click
+# How a simulator is stopped: one serving here, or one in the background.
+CTRL_C_STOP = "Ctrl-C stops it"
+DETACHED_STOP = "sscli simulator --stop stops it"
 
 
 def _global_options() -> list[click.Option]:
@@ -450,10 +453,15 @@ def simulator_command(
         }
         serving, reused = simulator_process.start_detached(port, vms, page_size, given)
         state = "already running" if reused else "started"
-        _announce_simulator(serving, state, "sscli simulator --stop stops it")
+        _announce_simulator(serving, state, DETACHED_STOP)
     else:
-        sim, serving = simulator_process.start_here(port, vms, page_size, ready_file)
-        _announce_simulator(serving, "started", "Ctrl-C stops it")
+        sim, serving = simulator_process.start_here(port, vms, page_size)
+        # A ready file means this is the child of --detach, talking to its log.
+        _announce_simulator(
+            serving, "started", DETACHED_STOP if ready_file else CTRL_C_STOP
+        )
+        if ready_file:  # after the words: the log holds them once --detach returns
+            simulator_process.say_ready(ready_file, serving)
         simulator_process.serve_until_stopped(sim)
 
 

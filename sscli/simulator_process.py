@@ -139,8 +139,8 @@ def _last_line(path) -> str:
     return lines[-1].removeprefix("Error: ") if lines else ""
 
 
-def start_here(port: int, vms: int, page_size: int, ready_file: str | None):
-    """Serve in this process; save the profile 'simulator' and say it is ready.
+def start_here(port: int, vms: int, page_size: int):
+    """Serve in this process and save the profile 'simulator'.
     Returns the server and its description."""
     from sscli.simulator import Simulator
 
@@ -154,9 +154,12 @@ def start_here(port: int, vms: int, page_size: int, ready_file: str | None):
         raise UsageError(f"cannot serve on 127.0.0.1:{port}: {err.strerror}") from None
     serving = Running(os.getpid(), sim.url, vms, page_size, sim.apikey, sim.secretkey)
     _save_profile(serving)
-    if ready_file:
-        write_atomically(ready_file, json.dumps(asdict(serving)).encode())
     return sim, serving
+
+
+def say_ready(ready_file: str, serving: Running) -> None:
+    """Tell the --detach that started this process that it serves."""
+    write_atomically(ready_file, json.dumps(asdict(serving)).encode())
 
 
 def _save_profile(serving: Running) -> None:

@@ -127,3 +127,16 @@ def test_foreground_start_shows_url_and_apikey(sscli, monkeypatch):
     )
     assert announced(result)["apikey"] == profile.apikey
     assert profile.secretkey not in result.err
+
+
+def test_the_detached_simulators_log_says_how_to_stop_it(detached):
+    result = detached("simulator", "--detach", "--vms", "5")
+    assert result.code == 0, result.err
+    running = simulator_process.running()
+    log = config.cache_dir() / simulator_process.LOG_FILE
+    first = log.read_text(encoding="utf-8").splitlines()[0]
+    assert first == (
+        f"CloudStack simulator started at {running.url} with 5 VMs; "
+        "sscli simulator --stop stops it."
+    )
+    assert "Ctrl-C" not in log.read_text(encoding="utf-8")
