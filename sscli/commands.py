@@ -204,11 +204,27 @@ def profiles_command(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     current, names = config.profile_names()
-    if not names:
-        click.echo("No profiles yet; create one with: sscli set profile NAME", err=True)
-        return
     for name in names:
         click.echo(f"{'*' if name == current else ' '} {name}")
+    note = _profile_in_use_note(_options(ctx).profile, names)
+    if note:
+        click.echo(note, err=True)
+
+
+def _profile_in_use_note(flag: str | None, names: list[str]) -> str:
+    """What a command uses when no listed profile is it: the story `sscli set`
+    tells too, since both pick the profile with config.choose_profile."""
+    used, source = config.choose_profile(config.load_file(), flag)
+    if used in names:
+        return ""
+    if not source:
+        start = "No profiles yet" if not names else "No profile is current"
+        return f"{start}; {used!r} is used until you run: sscli set profile NAME"
+    named_by = {config.FLAG_SOURCE: "-p", config.FILE_SOURCE: "current_profile"}
+    return (
+        f"{named_by.get(source, source)} names profile {used!r}, which does not "
+        f"exist yet: create it with: sscli set profile {used}"
+    )
 
 
 @profiles_command.command("delete")

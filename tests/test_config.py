@@ -351,6 +351,53 @@ def test_profiles_lists_and_marks_current(sscli):
     sscli("set", "profile", "two")
     result = sscli("profiles")
     assert result.out.splitlines() == ["  one", "* two"]
+    assert result.err == ""
+
+
+def shown_profile(sscli, *flags: str) -> str:
+    return sscli(*flags, "set").out.splitlines()[0]
+
+
+def test_profiles_on_a_fresh_config_names_the_profile_set_shows(sscli):
+    result = sscli("profiles")
+    assert (result.code, result.out) == (0, "")
+    assert result.err == (
+        "No profiles yet; 'default' is used until you run: sscli set profile NAME\n"
+    )
+    assert shown_profile(sscli) == "profile = default"
+
+
+def test_profiles_with_none_current_names_the_profile_set_shows(sscli):
+    sscli("set", "profile", "one")
+    sscli("set", "profile", "two")
+    sscli("profiles", "delete", "two")
+    result = sscli("profiles")
+    assert result.out.splitlines() == ["  one"]
+    assert result.err == (
+        "No profile is current; 'default' is used until you run: "
+        "sscli set profile NAME\n"
+    )
+    assert shown_profile(sscli) == "profile = default"
+
+
+@pytest.mark.parametrize(
+    ("flags", "variable", "named_by"),
+    [(("-p", "gone"), None, "-p"), ((), "SSCLI_PROFILE", "SSCLI_PROFILE")],
+)
+def test_profiles_says_when_the_profile_in_use_does_not_exist(
+    sscli, monkeypatch, flags, variable, named_by
+):
+    if variable:
+        monkeypatch.setenv(variable, "gone")
+    result = sscli(*flags, "profiles")
+    assert result.code == 0
+    assert result.err == (
+        f"{named_by} names profile 'gone', which does not exist yet: "
+        "create it with: sscli set profile gone\n"
+    )
+    assert "no profile named 'gone'" in sscli(*flags, "set").err
+    sscli("set", "profile", "gone")
+    assert sscli(*flags, "profiles").err == ""
 
 
 def test_values_are_typed_in_the_file(sscli):
