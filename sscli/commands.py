@@ -261,9 +261,10 @@ def _after_current_deleted() -> str:
 def import_command(source: str, path: str | None) -> None:
     """Import CloudMonkey (cmk) or cs profiles; existing keys are updated.
 
-    What sscli cannot use (a bad value, client certificates, a section without
-    a url or credentials) is left out with a warning; the profile cmk or cs
-    uses by default becomes the current one.
+    What sscli cannot use (a bad value, a key it has no setting for, such as
+    cs's method or timeout, a section without a url or credentials) is left out
+    with a warning that says why; the profile cmk or cs uses by default becomes
+    the current one.
 
     \b
       sscli profiles import cmk            from ~/.cmk/config
