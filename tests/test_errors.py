@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import signal
 import socket
 import ssl
@@ -561,6 +562,47 @@ def test_a_bug_in_sscli_is_one_line_and_exit_70(sscli, sim, monkeypatch):
         "Error: internal error (ZeroDivisionError); run with --debug for the traceback"
     )
     assert "Traceback" in sscli("listZones", "-o", "json", "--debug").err
+
+
+DEBUG_TRACE = (
+    r"> GET http://127\.0\.0\.1:\d+/client/api \{.*'command': 'listUsers'.*\}\n"
+    r"< 530 .+ \d+ bytes in \d+ ms\n"
+)
+
+
+def test_debug_shows_a_server_error_as_its_line_after_the_trace(sscli, sim):
+    """A server error is no bug: --debug adds the request and answer, not a
+    traceback."""
+    error = {
+        "uuidList": [],
+        "errorcode": 530,
+        "cserrorcode": 9999,
+        "errortext": "Internal error executing command",
+    }
+    sim.fail_status = 530
+    sim.fail_body = json.dumps({"listusersresponse": error})
+    quiet = sscli("listUsers")
+
+    debugged = sscli("--debug", "listUsers")
+
+    assert debugged.code == quiet.code == ExitCode.API_ERROR
+    assert "Traceback" not in debugged.err
+    trace, error = debugged.err[: -len(quiet.err)], debugged.err[-len(quiet.err) :]
+    assert error == quiet.err and quiet.err.startswith("Error 530")
+    assert re.fullmatch(DEBUG_TRACE, trace), debugged.err
+    assert sim.apikey not in trace and "'signature': '***'" in trace
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["listZones", "nosuch"], ["--profile", "nosuch", "listZones"], ["wait"]],
+    ids=["sscli", "config", "click"],
+)
+def test_debug_adds_no_traceback_to_a_usage_or_config_error(sscli, sim, words):
+    result = sscli("--debug", *words)
+
+    assert result.code in (ExitCode.USAGE, ExitCode.CONFIG)
+    assert len(result.err.splitlines()) == 1, result.err
 
 
 def test_ctrl_c_during_a_call_exits_130_in_one_line(tmp_path):
