@@ -32,9 +32,11 @@ CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # as requests re
 DEFAULT_ALGORITHM = "HmacSHA1"  # what every CloudStack server verifies
 MAX_GET_URL = 4096  # longer requests go as a form POST
 # Never in a URL, where logs would keep them: userdata and every secret-named
-# parameter but sscli's own credentials, which a signed GET carries by design.
+# parameter, the sessionkey (a bearer token for the whole session) included, but
+# the apikey and signature that a signed GET carries by design: they prove one
+# request only, until its `expires`.
 POST_PARAMS = ("userdata",)
-CREDENTIAL_PARAMS = ("apikey", "signature", "sessionkey")
+SIGNED_GET_PARAMS = ("apikey", "signature")
 MAX_BODY_BYTES = 512 * 2**20  # one answer; a page of 500 VMs is about 1 MiB
 BODY_CHUNK = 2**20
 READ_ONLY_VERBS = ("list", "get", "query")  # repeated on failure; nothing else is
@@ -189,6 +191,12 @@ class Client:
         self.session.cookies.clear()
         response = self._send(params)
         answer = self._answer("login", response, params)
+        if not answer.get("sessionkey"):
+            # Going on would send every call with an empty sessionkey.
+            raise BadResponseError(
+                f"{self.endpoint} answered login without a sessionkey; "
+                "is the url a CloudStack API (https://HOST/client/api)?"
+            )
         login = session_cache.from_login(
             self.profile.url,
             self.profile.username,
@@ -292,7 +300,7 @@ def _holds_secrets(params: dict[str, str]) -> bool:
     """True when a parameter must travel in a POST body rather than the URL."""
     return any(
         name.lower() in POST_PARAMS
-        or (redact.is_secret_name(name) and name.lower() not in CREDENTIAL_PARAMS)
+        or (redact.is_secret_name(name) and name.lower() not in SIGNED_GET_PARAMS)
         for name in params
     )
 
