@@ -14,10 +14,11 @@ import threading
 
 import pytest
 from _local_server import LocalServer, Received, answer
+from _render_helpers import FakeTerminal
 from conftest import DATA, load_data
 
+from sscli import cli, config
 from sscli import client as client_module
-from sscli import config
 from sscli.errors import ExitCode
 from sscli.simulator import Simulator
 
@@ -109,6 +110,35 @@ def test_refused_connection(sscli, fast_retries):
     result = sscli("listZones")
     assert result.code == ExitCode.NETWORK
     assert one_line(result) == f"Error: cannot reach {url}: connection refused"
+
+
+def test_retries_are_said_on_a_terminal_and_nowhere_else(
+    sscli, fast_retries, monkeypatch
+):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/client/api"
+    config.save_profile(
+        "dead", {"url": url, "apikey": "k", "secretkey": "SECRET"}, make_current=True
+    )
+    piped, terminal = sys.stderr, FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    assert cli.run(["listZones"]) == ExitCode.NETWORK
+
+    *retries, error = terminal.getvalue().splitlines()
+    assert error == f"Error: cannot reach {url}: connection refused"
+    counted = [
+        re.fullmatch(r"connection refused; retrying in \d+\.\ds \((\d)/(\d)\)", line)
+        for line in retries
+    ]
+    assert [match and match.groups() for match in counted] == [
+        (str(number), str(client_module.RETRIES))
+        for number in range(1, client_module.RETRIES + 1)
+    ]
+    monkeypatch.setattr(sys, "stderr", piped)
+    assert one_line(sscli("listZones")) == error  # piped: the error alone
 
 
 def test_unknown_host(sscli):

@@ -295,7 +295,7 @@ def test_dropped_connections_are_retried_for_lists(sscli, key_profile, monkeypat
     result = sscli("--debug", "listZones", "-o", "json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["count"] == 2
-    assert result.err.count("retry ") == 2
+    assert result.err.count("; retrying in ") == 2
     assert len(signed) == 3  # each attempt signed anew, with a fresh expires
 
 
