@@ -62,12 +62,14 @@ def run_call(words: list[str], options: RunOptions) -> None:
     args = parse_words(rest)
     for warning in catalog.check(command, args.params):
         print(f"Warning: {warning}", file=sys.stderr)
+    # Checked before sending: a VM must not be made only for -o or filter= to fail.
+    rendering = prepare_output(profile, options, args.fields, args.exclude)
 
     client = make_client(profile, options, catalog)
     response = send(client, command, args.params, options, catalog.params(command))
     if wants_wait(options, profile):
         response = finish_job(client, response, profile)
-    show(response, output_format(profile), options, args.fields, args.exclude)
+    rendering.write(response)
 
 
 # While reuse_clients() is open: one Client per (settings, options), so that a
@@ -175,12 +177,14 @@ def output_format(profile: config.Profile) -> str:
     return profile.output or ("table" if sys.stdout.isatty() else "json")
 
 
-def show(response, fmt: str, options: RunOptions, fields=None, exclude=None) -> None:
-    from sscli.render import render
+def prepare_output(
+    profile: config.Profile, options: RunOptions, fields=None, exclude=None
+):
+    """How the answer will be shown, every part of it checked (render.prepare)."""
+    from sscli.render import prepare
 
-    render(
-        response,
-        fmt,
+    return prepare(
+        output_format(profile),
         fields=fields,
         exclude=exclude,
         query=options.query,

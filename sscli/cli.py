@@ -35,20 +35,19 @@ def run(argv: list[str], where: str = "") -> int:
     """
     from sscli.errors import ExitCode, SscliError
 
-    debug = "--debug" in argv
     try:
         return _dispatch(argv)
-    except SscliError as err:
-        _report(where + err.line(), debug)
+    except SscliError as err:  # the server's, the network's, the user's: no bug
+        _report(where + err.line())
         return err.exit_code
     except KeyboardInterrupt:
-        _report(where + "Interrupted.", debug)
+        _report(where + "Interrupted.")
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
         _quiet_broken_pipe()
         return ExitCode.OK
     except Exception as err:  # a bug: still one line, the traceback with --debug
-        return _report_other(err, debug, where)
+        return _report_other(err, "--debug" in argv, where)
 
 
 def _dispatch(argv: list[str]) -> int:
@@ -81,26 +80,25 @@ def _report_other(err: Exception, debug: bool, where: str) -> int:
     if isinstance(err, click.exceptions.Exit):
         return err.exit_code
     if isinstance(err, click.Abort):
-        _report(where + "Interrupted.", debug)
+        _report(where + "Interrupted.")
         return ExitCode.INTERRUPTED
     if isinstance(err, click.ClickException):
         # click spreads some messages (choices) over lines; keep them to one.
-        _report(f"{where}Error: {' '.join(err.format_message().split())}", debug)
+        _report(f"{where}Error: {' '.join(err.format_message().split())}")
         return ExitCode.USAGE
-    # The message itself may quote a request, so only the type is shown.
-    _report(
-        f"{where}Error: internal error ({type(err).__name__}); "
-        "run with --debug for the traceback",
-        debug,
-    )
-    return ExitCode.INTERNAL
-
-
-def _report(line: str, debug: bool) -> None:
     if debug:
         import traceback
 
         traceback.print_exc(file=sys.stderr)
+    # The message itself may quote a request, so only the type is shown.
+    _report(
+        f"{where}Error: internal error ({type(err).__name__}); "
+        "run with --debug for the traceback"
+    )
+    return ExitCode.INTERNAL
+
+
+def _report(line: str) -> None:
     print(line, file=sys.stderr)
 
 

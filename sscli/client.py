@@ -34,9 +34,11 @@ DEFAULT_ALGORITHM = "HmacSHA1"  # what every CloudStack server verifies
 ORIGIN_SETTINGS = ("url", "apikey", "secretkey")
 MAX_GET_URL = 4096  # longer requests go as a form POST
 # Never in a URL, where logs would keep them: userdata and every secret-named
-# parameter but sscli's own credentials, which a signed GET carries by design.
+# parameter, the sessionkey (a bearer token for the whole session) included, but
+# the apikey and signature that a signed GET carries by design: they prove one
+# request only, until its `expires`.
 POST_PARAMS = ("userdata",)
-CREDENTIAL_PARAMS = ("apikey", "signature", "sessionkey")
+SIGNED_GET_PARAMS = ("apikey", "signature")
 MAX_BODY_BYTES = 512 * 2**20  # one answer; a page of 500 VMs is about 1 MiB
 BODY_CHUNK = 2**20
 READ_ONLY_VERBS = ("list", "get", "query")  # repeated on failure; nothing else is
@@ -46,6 +48,10 @@ RETRY_STATUSES = (429, 502, 503, 504)  # the server or a proxy is busy or restar
 RETRIES = 3
 RETRY_BASE = 0.5  # seconds before the first retry, doubling, plus up to 50% jitter
 RETRY_CAP = 8.0
+# Seconds after a failure to connect during which the same client does not retry:
+# a batch of lines to a server that is down fails each line at once, not after
+# the whole backoff again (up to 40 s a line when connecting times out).
+UNREACHABLE_MEMORY = 5.0
 
 
 class Client:
@@ -77,6 +83,7 @@ class Client:
             _skip_tls_checks(self.session, profile.name, self.log)
         self.timeout = (CONNECT_TIMEOUT, min(READ_TIMEOUT, profile.timeout))
         self.retries = RETRIES  # a TAB sets 0: it would rather answer nothing at once
+        self._unreachable_at: float | None = None  # when connecting last failed
         self._login_lock = threading.Lock()
         self._login: LoginSession | None = None
 
@@ -108,8 +115,9 @@ class Client:
 
     def _call(self, command: str, params: dict[str, str]) -> dict:
         retriable = self.retry_writes or is_read_only(command, self.is_async(command))
-        for attempt in range(self.retries + 1):
-            last = attempt == self.retries or not retriable
+        retries = self._retries_now() if retriable else 0
+        for attempt in range(retries + 1):
+            last = attempt == retries
             sent: dict[str, str] = {}
             try:
                 # Signed for each attempt: `expires` moves on with the clock.
@@ -119,12 +127,15 @@ class Client:
                 if sent and err.sent and not retriable:  # the call itself went out
                     raise maybe_done(err, command) from None
                 if last or not err.transient:
+                    self._remember_unreachable(err)
                     raise
-                self._pause(attempt, err.reason)
+                self._pause(attempt, retries, err.reason)
                 continue
+            self._unreachable_at = None
             if response.status_code in RETRY_STATUSES and not last:
                 self._pause(
                     attempt,
+                    retries,
                     f"HTTP {response.status_code}",
                     response.headers.get("Retry-After"),
                 )
@@ -132,13 +143,34 @@ class Client:
             return self._answer(command, response, sent)
         raise AssertionError("the last attempt returns or raises")  # pragma: no cover
 
-    def _pause(self, attempt: int, reason: str, retry_after: str | None = None) -> None:
+    def _retries_now(self) -> int:
+        """No retries while connecting failed moments ago (a batch shares the
+        client): the retries were just spent on the same server."""
+        if self._unreachable_at is None:
+            return self.retries
+        if time.monotonic() - self._unreachable_at < UNREACHABLE_MEMORY:
+            if self.debug:
+                print("! could not connect moments ago; no retries", file=self.log)
+            return 0
+        return self.retries
+
+    def _remember_unreachable(self, err: NetworkError) -> None:
+        """Transient but not sent: refused, or not connected in time."""
+        if err.transient and not err.sent:
+            self._unreachable_at = time.monotonic()
+
+    def _pause(
+        self, attempt: int, retries: int, reason: str, retry_after: str | None = None
+    ) -> None:
         delay = min(RETRY_CAP, RETRY_BASE * 2**attempt) * (1 + random.random() / 2)
         if retry_after and retry_after.isdigit():
             delay = min(RETRY_CAP, max(delay, float(retry_after)))
-        if self.debug:
+        # Said on a terminal, where a silent wait looks like a hang; a script's
+        # stderr gets it only with --debug, as a trace line.
+        if self.debug or _is_terminal(self.log):
+            mark = "! " if self.debug else ""
             print(
-                f"! {reason}; retry {attempt + 1}/{self.retries} in {delay:.1f}s",
+                f"{mark}{reason}; retrying in {delay:.1f}s ({attempt + 1}/{retries})",
                 file=self.log,
             )
         time.sleep(delay)
@@ -189,6 +221,12 @@ class Client:
         self.session.cookies.clear()
         response = self._send(params)
         answer = self._answer("login", response, params)
+        if not answer.get("sessionkey"):
+            # Going on would send every call with an empty sessionkey.
+            raise BadResponseError(
+                f"{self.endpoint} answered login without a sessionkey; "
+                "is the url a CloudStack API (https://HOST/client/api)?"
+            )
         login = session_cache.from_login(
             self.profile.url,
             self.profile.username,
@@ -288,11 +326,16 @@ class Client:
         )
 
 
+def _is_terminal(stream) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 def _holds_secrets(params: dict[str, str]) -> bool:
     """True when a parameter must travel in a POST body rather than the URL."""
     return any(
         name.lower() in POST_PARAMS
-        or (redact.is_secret_name(name) and name.lower() not in CREDENTIAL_PARAMS)
+        or (redact.is_secret_name(name) and name.lower() not in SIGNED_GET_PARAMS)
         for name in params
     )
 

@@ -295,7 +295,7 @@ def wait_command(ctx: click.Context, jobid: str, words: tuple[str, ...]) -> None
       sscli wait JOBID filter=id,state -o table
     """
     from sscli.args import parse_words
-    from sscli.call import finish_job, output_format, show
+    from sscli.call import finish_job, prepare_output
 
     selection = parse_words(list(words))
     if selection.params:
@@ -304,9 +304,9 @@ def wait_command(ctx: click.Context, jobid: str, words: tuple[str, ...]) -> None
         )
     options = _options(ctx)
     profile = config.resolve(options.profile, options.output)
+    rendering = prepare_output(profile, options, selection.fields, selection.exclude)
     client = make_client(profile, options)
-    result = finish_job(client, {"jobid": jobid}, profile)
-    show(result, output_format(profile), options, selection.fields, selection.exclude)
+    rendering.write(finish_job(client, {"jobid": jobid}, profile))
 
 
 @cli.command("login")

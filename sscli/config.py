@@ -21,6 +21,8 @@ OUTPUT_FORMATS = ("json", "table", "csv", "text", "column", "tsv")
 AUTO_OUTPUT = "auto"  # the default: a table on a terminal, json when piped
 SECRET_KEYS = ("secretkey", "password")
 SIGNATURE_ALGORITHMS = ("HmacSHA1", "HmacSHA512")
+BOOLEANS = ("true", "false")
+BOOLEAN_SETTINGS = ("verifycert", "asyncblock")  # parsed by _parse_bool
 EXAMPLE_URL = "https://cloud.example.com/client/api"
 # `sscli set` shows this much of an apikey, and only of one this long: a prefix of
 # a short key would give most of it away (CloudStack's own keys are 86 characters).
@@ -110,12 +112,12 @@ def config_path() -> Path:
 
 
 def _parse_bool(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in ("true", "yes", "1", "on"):
-        return True
-    if lowered in ("false", "no", "0", "off"):
-        return False
-    raise UsageError(f"expected true or false, got {value!r}")
+    """true or false in any case, and nothing else, as an API boolean parameter;
+    importing maps other clients' spellings (yes, on, 1) to these itself."""
+    lowered = value.lower()
+    if lowered not in BOOLEANS:
+        raise UsageError(f"expected true or false, got {value!r}")
+    return lowered == "true"
 
 
 def _parse_url(value: str) -> str:

@@ -89,6 +89,9 @@ CMK_LEFT_OUT = {
 }
 UNKNOWN_KEY_REASON = "sscli has no such setting"
 CREDENTIALS = ("apikey", "secretkey", "username", "password")
+# Both files spell booleans as INI readers take them (yes, on, 1: getboolean's
+# words, which cmk's go-ini reads too); `sscli set` takes only true and false.
+INI_BOOLEANS = configparser.ConfigParser.BOOLEAN_STATES
 BAD_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_.-]+")
 MAX_NAME_LENGTH = 64
 
@@ -249,8 +252,8 @@ def _cs_tls(found: Import, section: str, raw: dict[str, str]) -> dict:
     dangerous_no_tls_verify, as in cs."""
     values: dict = {}
     no_verify = raw.get("dangerous_no_tls_verify", "").strip().lower()
-    if no_verify in configparser.ConfigParser.BOOLEAN_STATES:
-        if configparser.ConfigParser.BOOLEAN_STATES[no_verify]:
+    if no_verify in INI_BOOLEANS:
+        if INI_BOOLEANS[no_verify]:
             values["verifycert"] = False
     elif no_verify:
         found.warn(
@@ -258,8 +261,8 @@ def _cs_tls(found: Import, section: str, raw: dict[str, str]) -> dict:
             f"got {no_verify!r}; not imported"
         )
     verify = raw.get("verify", "").strip()
-    if verify.lower() in configparser.ConfigParser.BOOLEAN_STATES:
-        values["verifycert"] = configparser.ConfigParser.BOOLEAN_STATES[verify.lower()]
+    if verify.lower() in INI_BOOLEANS:
+        values["verifycert"] = INI_BOOLEANS[verify.lower()]
     elif verify:
         values.update(
             _translate(found, section, {"verify": verify}, {"verify": "cafile"})
@@ -292,6 +295,8 @@ def _translate(
             reason = _left_out_reason(their_name.lower(), left_out or {})
             found.warn(f"{_label(section)} {their_name}: {reason}; not imported")
             continue
+        if ours in config.BOOLEAN_SETTINGS and text.lower() in INI_BOOLEANS:
+            text = "true" if INI_BOOLEANS[text.lower()] else "false"
         try:
             parsed = config.SETTINGS[ours](text)
         except UsageError as err:  # its message never quotes a secret

@@ -16,7 +16,12 @@ GLOBAL_OPTIONS = (
         "Output format (default: table on a terminal, json otherwise).",
     ),
     (("--query",), "query", True, "JMESPath expression applied to the result."),
-    (("--debug",), "debug", False, "Show requests and tracebacks."),
+    (
+        ("--debug",),
+        "debug",
+        False,
+        "Show each request and answer, and a bug's traceback.",
+    ),
     (("--post",), "post", False, "Send the call as a form POST."),
     (("--retry",), "retry", False, "Retry even a call that changes state."),
     (("--no-wait",), "no_wait", False, "Do not wait for async jobs."),

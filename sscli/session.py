@@ -31,7 +31,8 @@ class LoginSession:
 
     def valid_for(self, url: str, username: str) -> bool:
         return (
-            self.url == url
+            bool(self.sessionkey)
+            and self.url == url
             and self.username == username
             and time.time() < self.expires_at - EXPIRY_MARGIN
         )

@@ -11,6 +11,9 @@ import threading
 import pytest
 
 from sscli import batch, config
+from sscli import client as client_module
+from sscli.errors import ExitCode
+from sscli.simulator import Simulator
 
 
 def run_piped(*argv: str, lines: str) -> subprocess.CompletedProcess:
@@ -242,6 +245,67 @@ def test_separate_runs_each_open_their_own_connection(counted_profile):
         run_piped("-p", "counted", "-o", "json", "listZones", lines="")
 
     assert counted_profile.connections == 2
+
+
+@pytest.fixture
+def refused_url(monkeypatch):
+    """A profile whose port nothing listens on; retries without the waits."""
+    monkeypatch.setattr(client_module, "RETRY_BASE", 0.001)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config.save_profile(
+        "down",
+        {"url": f"http://127.0.0.1:{port}/client/api", "apikey": "k", "secretkey": "s"},
+        make_current=True,
+    )
+    return port
+
+
+def retry_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if "; retrying in " in line]
+
+
+def test_a_refused_server_costs_the_retries_once_per_batch(
+    refused_url, capsys, monkeypatch
+):
+    """Lines after a refused one fail at once; a server that is back is found
+    by its first attempt."""
+    monkeypatch.setattr(client_module, "UNREACHABLE_MEMORY", 3600)
+    came_back = []
+
+    def lines():
+        yield "listZones"
+        yield "listHypervisors"
+        sim = Simulator(port=refused_url, vms=1, apikey="k", secretkey="s").start()
+        came_back.append(sim)
+        yield "listZones"
+
+    try:
+        code = batch.run_batch(lines(), {"debug": True, "output": "json"})
+    finally:
+        for sim in came_back:
+            sim.stop()
+
+    err = capsys.readouterr().err
+    first, rest = err.split("line 1: ", 1)
+    assert code == ExitCode.NETWORK
+    assert len(retry_lines(first)) == client_module.RETRIES
+    assert "line 2: Error: cannot reach" in rest and retry_lines(rest) == []
+    assert "line 3" not in rest
+    assert [r.params["command"] for r in came_back[0].requests] == ["listZones"]
+
+
+def test_the_retries_come_back_once_the_refusal_is_old(
+    refused_url, capsys, monkeypatch
+):
+    monkeypatch.setattr(client_module, "UNREACHABLE_MEMORY", 0)
+
+    code = batch.run_batch(["listZones", "listZones"], {"debug": True})
+
+    assert code == ExitCode.NETWORK
+    err = capsys.readouterr().err
+    assert len(retry_lines(err)) == 2 * client_module.RETRIES
 
 
 # -- the pieces ------------------------------------------------------------------

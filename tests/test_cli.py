@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import string
 import subprocess
 import sys
 from urllib.parse import parse_qsl
 
 import pytest
 
-from sscli import __version__, config
+from sscli import __version__, config, signing
+from sscli.client import MAX_GET_URL
 from sscli.errors import ExitCode
 from sscli.options import hoist_global_options
 
@@ -297,27 +300,41 @@ def test_userdata_and_password_go_once_each_in_a_post_body(
     assert record.params[name] == value
 
 
-def test_a_url_of_4096_bytes_is_a_get_and_one_more_is_a_post(sscli, shared_sim):
-    # Logged in, the URL holds no signature, whose encoded length varies.
-    config.save_profile(
-        "pw",
-        {"url": shared_sim.url, "username": "admin", "password": "password"},
-        make_current=True,
-    )
+def test_a_url_of_4096_bytes_is_a_get_and_one_more_is_a_post(
+    sscli, sim_profile, monkeypatch
+):
+    # A fixed expires, so that the signed URL's length can be told in advance;
+    # the signature's encoded length still varies with the keyword.
+    expires = signing.expires_at()
+    monkeypatch.setattr(signing, "expires_at", lambda: expires)
+
+    def url_length(keyword: str) -> int:
+        params = {"command": "listZones", "keyword": keyword, "response": "json"}
+        signed = signing.signed_params(
+            params, sim_profile.apikey, sim_profile.secretkey
+        )
+        return len(sim_profile.url) + 1 + len(signing.urlencode(signed))
+
+    def keyword_for(length: int) -> str:
+        guess = length - url_length("")
+        for size in range(guess - 12, guess + 1):
+            for ending in itertools.product(string.ascii_lowercase, repeat=2):
+                keyword = "x" * size + "".join(ending)
+                if url_length(keyword) == length:
+                    return keyword
+        raise AssertionError(f"no keyword gives a URL of {length} bytes")
 
     def send(keyword: str):
-        shared_sim.clear_requests()
-        result = sscli("listZones", f"keyword={keyword}", "-o", "json")
+        sim_profile.clear_requests()
+        # Sent as given: no page and pagesize beside the keyword.
+        result = sscli("listZones", f"keyword={keyword}", "--no-paginate")
         assert result.code == 0, result.err
-        (record,) = [r for r in shared_sim.requests if r.params["command"] != "login"]
+        (record,) = sim_profile.requests
+        assert record.params["keyword"] == keyword
         return record
 
-    def url_length(record) -> int:
-        return len(shared_sim.url) + 1 + len(record.query)
-
-    keyword = "x" * (1 + 4096 - url_length(send("x")))
-    longest = send(keyword)
-    assert longest.method == "GET" and url_length(longest) == 4096
-    over = send(keyword + "x")
+    longest = send(keyword_for(MAX_GET_URL))
+    assert longest.method == "GET"
+    assert len(sim_profile.url) + 1 + len(longest.query) == MAX_GET_URL
+    over = send(keyword_for(MAX_GET_URL + 1))
     assert over.method == "POST" and over.query == ""
-    assert over.params["keyword"] == keyword + "x"

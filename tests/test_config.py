@@ -409,6 +409,25 @@ def test_values_are_typed_in_the_file(sscli):
     assert profile["verifycert"] is False
 
 
+@pytest.mark.parametrize("key", ["asyncblock", "verifycert"])
+@pytest.mark.parametrize("word", ["yes", "no", "1", "0", "on", "off", "y", " true", ""])
+def test_a_boolean_setting_is_true_or_false_and_nothing_else(sscli, key, word):
+    """As an API's boolean parameters: the other words are refused, not guessed."""
+    result = sscli("set", key, word)
+
+    assert result.code == ExitCode.USAGE
+    assert result.err == (
+        f"Error: bad value for {key}: expected true or false, got {word!r}\n"
+    )
+    assert not config.config_path().exists()
+
+
+@pytest.mark.parametrize(("word", "value"), [("TRUE", True), ("False", False)])
+def test_a_boolean_setting_takes_true_or_false_in_any_case(sscli, word, value):
+    assert sscli("set", "asyncblock", word).code == 0
+    assert config.resolve().asyncblock is value
+
+
 def test_set_output_auto_goes_back_to_the_default(sscli, sim_profile):
     assert sscli("set", "output", "csv").code == 0
     assert sscli("listZones").out.startswith("id,")

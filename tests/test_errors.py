@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import signal
 import socket
 import ssl
@@ -13,10 +14,11 @@ import threading
 
 import pytest
 from _local_server import LocalServer, Received, answer
+from _render_helpers import FakeTerminal
 from conftest import DATA, load_data
 
+from sscli import cli, config
 from sscli import client as client_module
-from sscli import config
 from sscli.errors import ExitCode
 from sscli.simulator import Simulator
 
@@ -108,6 +110,35 @@ def test_refused_connection(sscli, fast_retries):
     result = sscli("listZones")
     assert result.code == ExitCode.NETWORK
     assert one_line(result) == f"Error: cannot reach {url}: connection refused"
+
+
+def test_retries_are_said_on_a_terminal_and_nowhere_else(
+    sscli, fast_retries, monkeypatch
+):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/client/api"
+    config.save_profile(
+        "dead", {"url": url, "apikey": "k", "secretkey": "SECRET"}, make_current=True
+    )
+    piped, terminal = sys.stderr, FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    assert cli.run(["listZones"]) == ExitCode.NETWORK
+
+    *retries, error = terminal.getvalue().splitlines()
+    assert error == f"Error: cannot reach {url}: connection refused"
+    counted = [
+        re.fullmatch(r"connection refused; retrying in \d+\.\ds \((\d)/(\d)\)", line)
+        for line in retries
+    ]
+    assert [match and match.groups() for match in counted] == [
+        (str(number), str(client_module.RETRIES))
+        for number in range(1, client_module.RETRIES + 1)
+    ]
+    monkeypatch.setattr(sys, "stderr", piped)
+    assert one_line(sscli("listZones")) == error  # piped: the error alone
 
 
 def test_unknown_host(sscli):
@@ -611,6 +642,47 @@ def test_a_bug_in_sscli_is_one_line_and_exit_70(sscli, sim, monkeypatch):
         "Error: internal error (ZeroDivisionError); run with --debug for the traceback"
     )
     assert "Traceback" in sscli("listZones", "-o", "json", "--debug").err
+
+
+DEBUG_TRACE = (
+    r"> GET http://127\.0\.0\.1:\d+/client/api \{.*'command': 'listUsers'.*\}\n"
+    r"< 530 .+ \d+ bytes in \d+ ms\n"
+)
+
+
+def test_debug_shows_a_server_error_as_its_line_after_the_trace(sscli, sim):
+    """A server error is no bug: --debug adds the request and answer, not a
+    traceback."""
+    error = {
+        "uuidList": [],
+        "errorcode": 530,
+        "cserrorcode": 9999,
+        "errortext": "Internal error executing command",
+    }
+    sim.fail_status = 530
+    sim.fail_body = json.dumps({"listusersresponse": error})
+    quiet = sscli("listUsers")
+
+    debugged = sscli("--debug", "listUsers")
+
+    assert debugged.code == quiet.code == ExitCode.API_ERROR
+    assert "Traceback" not in debugged.err
+    trace, error = debugged.err[: -len(quiet.err)], debugged.err[-len(quiet.err) :]
+    assert error == quiet.err and quiet.err.startswith("Error 530")
+    assert re.fullmatch(DEBUG_TRACE, trace), debugged.err
+    assert sim.apikey not in trace and "'signature': '***'" in trace
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["listZones", "nosuch"], ["--profile", "nosuch", "listZones"], ["wait"]],
+    ids=["sscli", "config", "click"],
+)
+def test_debug_adds_no_traceback_to_a_usage_or_config_error(sscli, sim, words):
+    result = sscli("--debug", *words)
+
+    assert result.code in (ExitCode.USAGE, ExitCode.CONFIG)
+    assert len(result.err.splitlines()) == 1, result.err
 
 
 def test_ctrl_c_during_a_call_exits_130_in_one_line(tmp_path):

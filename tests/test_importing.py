@@ -365,6 +365,35 @@ def test_each_cs_key_sscli_leaves_out_is_named_once_without_its_value(sscli, tmp
 
 
 @pytest.mark.parametrize(
+    ("word", "value"),
+    [("true", True), ("Yes", True), ("on", True), ("1", True)]
+    + [("FALSE", False), ("no", False), ("Off", False), ("0", False)],
+)
+def test_cmk_booleans_are_read_as_an_ini_reader_reads_them(
+    sscli, tmp_path, word, value
+):
+    """`sscli set` takes only true or false; a cmk file's yes or 0 still imports."""
+    path = write(
+        tmp_path,
+        "cmk-config",
+        f"""
+        asyncblock = {word}
+        [lab]
+        url = https://lab.example/client/api
+        apikey = k
+        secretkey = s
+        verifycert = {word}
+        """,
+    )
+    result = sscli("profiles", "import", "cmk", str(path))
+
+    assert result.code == 0, result.err
+    assert warnings(result) == []
+    profile = config.resolve(profile="lab")
+    assert (profile.asyncblock, profile.verifycert) == (value, value)
+
+
+@pytest.mark.parametrize(
     ("value", "verifycert"),
     [
         ("true", False),

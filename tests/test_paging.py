@@ -618,13 +618,16 @@ def test_cli_honours_the_users_page_as_one_request(sscli, big_profile):
     assert result.code == 0, result.err
     response = json.loads(result.out)
     assert ids(response["virtualmachine"]) == vm_ids(big_profile)[100:200]
+    assert response["count"] == len(big_profile.state.vms)  # the server's total
     assert len(list_calls(big_profile)) == 1
 
 
 def test_cli_no_paginate_sends_the_call_as_given(sscli, big_profile):
     result = sscli("listVirtualMachines", "--no-paginate", "-o", "json")
     assert result.code == 0, result.err
-    assert len(json.loads(result.out)["virtualmachine"]) == 500
+    response = json.loads(result.out)
+    assert len(response["virtualmachine"]) == 500 < len(big_profile.state.vms)
+    assert response["count"] == len(big_profile.state.vms)  # as the server said
     (call,) = list_calls(big_profile)
     assert "page" not in call and "pagesize" not in call
 

@@ -1,7 +1,9 @@
 """Rendering a CloudStack response in one of the output formats.
 
-The steps, in order: run the JMESPath query, keep the filter= fields and drop the
-exclude= keys, split into sections (rows.py), and hand them to the format's module.
+prepare() checks the format, the fields and the query before the call is sent;
+its Rendering then writes the answer. The steps, in order: run the JMESPath
+query, keep the filter= fields and drop the exclude= keys, split into sections
+(rows.py), and hand them to the format's module.
 A job's payload (queryAsyncJobResult) is shown as the object it is: the CLI's own
 waiting already hands over the jobresult. Data goes to `out`, notes to `err`.
 Each format module is imported only when used; rich loads only when a table is drawn
@@ -13,6 +15,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from sscli.errors import UsageError
@@ -40,12 +43,41 @@ WRITES_EMPTY = ("json", "csv")
 MISSING_FIELD_NOTE = "No field {name!r} in the result."
 
 
-def render(
-    data: dict | list,
+@dataclass(frozen=True)
+class Rendering:
+    """The output of one call, checked before the call is sent: the format, the
+    fields and the compiled query, ready to write whatever the server answers."""
+
+    writer: Any
+    fmt: str
+    fields: list[str] | None
+    exclude: list[str] | None
+    query: Any  # a compiled JMESPath expression, or None
+    color: bool | None
+    compact: bool
+    wide: bool
+    width: int | None
+
+    def write(
+        self, data: dict | list, out: TextIO | None = None, err: TextIO | None = None
+    ) -> None:
+        """Write data to out (default stdout); notes go to err (default stderr)."""
+        out = out if out is not None else sys.stdout
+        err = err if err is not None else sys.stderr
+        view, missing = select_view(data, self.fields, self.exclude, self.query)
+        if view.is_empty and self.fmt != "json":
+            err.write(EMPTY_NOTE + "\n")
+        if not view.is_empty or self.fmt in WRITES_EMPTY:
+            color = pick_color(self.color, out)
+            options = Options(color, self.compact, self.wide, self.width)
+            self.writer(view, out, err, options)
+        for name in missing:
+            err.write(MISSING_FIELD_NOTE.format(name=name) + "\n")
+
+
+def prepare(
     fmt: str,
     *,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
     fields: list[str] | None = None,
     exclude: list[str] | None = None,
     query: str | None = None,
@@ -53,30 +85,42 @@ def render(
     compact: bool = False,
     wide: bool = False,
     width: int | None = None,
-) -> None:
-    """Write data to out in format fmt (one of FORMATS); notes go to err.
+) -> Rendering:
+    """Check how to show a result, before anything is sent to the server.
 
-    data is the unwrapped response, shown as it is. query (JMESPath) runs first,
-    then fields (filter=) and exclude; a key in both is excluded, and a field that
-    no row has gets a note on err (and still its column, so `read` stays aligned).
-    color=None: colour only when out is a terminal and NO_COLOR is unset; True or
-    False wins over both. compact: one-line json. wide: cut and hide nothing on a
-    terminal. width: the terminal width to fit (default: detected); a pipe is never
-    cut. Raises UsageError for an unknown format, a bad query, or an exclude= that
-    removes every filter= field.
+    fmt is one of FORMATS. query (JMESPath) runs first, then fields (filter=) and
+    exclude; a key in both is excluded, and a field that no row has gets a note
+    on err (and still its column, so `read` stays aligned). color=None: colour
+    only when out is a terminal and NO_COLOR is unset; True or False wins over
+    both. compact: one-line json. wide: cut and hide nothing on a terminal.
+    width: the terminal width to fit (default: detected); a pipe is never cut.
+    Raises UsageError for an unknown format, a bad query, or an exclude= that
+    removes every filter= field: a call that changes state must not be sent
+    only to fail at showing its answer.
     """
-    out = out if out is not None else sys.stdout
-    err = err if err is not None else sys.stderr
     writer = load_writer(fmt)
     exclude = normalize_names(exclude)
     fields = drop_excluded(normalize_names(fields), exclude)
-    view, missing = select_view(data, fields, exclude, query)
-    if view.is_empty and fmt != "json":
-        err.write(EMPTY_NOTE + "\n")
-    if not view.is_empty or fmt in WRITES_EMPTY:
-        writer(view, out, err, Options(pick_color(color, out), compact, wide, width))
-    for name in missing:
-        err.write(MISSING_FIELD_NOTE.format(name=name) + "\n")
+    compiled = None
+    if query:
+        from sscli.render.query import compile_query  # loads jmespath
+
+        compiled = compile_query(query)
+    return Rendering(
+        writer, fmt, fields, exclude, compiled, color, compact, wide, width
+    )
+
+
+def render(
+    data: dict | list,
+    fmt: str,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    **options: Any,
+) -> None:
+    """Write data to out in format fmt; the options are prepare's."""
+    prepare(fmt, **options).write(data, out, err)
 
 
 def load_writer(fmt: str) -> Any:
@@ -89,11 +133,11 @@ def load_writer(fmt: str) -> Any:
 
 
 def select_view(
-    data: Any, fields: list[str] | None, exclude: list[str] | None, query: str | None
+    data: Any, fields: list[str] | None, exclude: list[str] | None, query: Any
 ) -> tuple[View, list[str]]:
     """The view to write, and the fields that no row of the data has."""
-    if query:
-        from sscli.render.query import apply_query  # loads jmespath
+    if query is not None:
+        from sscli.render.query import apply_query
 
         data = apply_query(data, query)
 

@@ -13,7 +13,12 @@ from typing import Any
 
 import jmespath
 from jmespath import functions
-from jmespath.exceptions import JMESPathError
+from jmespath.exceptions import (
+    ArityError,
+    JMESPathError,
+    UnknownFunctionError,
+    VariadictArityError,
+)
 
 from sscli.errors import UsageError
 from sscli.render.json_format import dumps_json
@@ -80,15 +85,55 @@ class DecimalFunctions(functions.Functions):
         return dumps_json(arg, compact=True)  # numbers as numbers, as sent
 
 
-QUERY_OPTIONS = jmespath.Options(custom_functions=DecimalFunctions())
+QUERY_FUNCTIONS = DecimalFunctions()
+QUERY_OPTIONS = jmespath.Options(custom_functions=QUERY_FUNCTIONS)
 
 
-def apply_query(data: Any, query: str) -> Any:
-    """The query's result (any JSON value); a bad expression is a UsageError."""
+def compile_query(query: str) -> Any:
+    """The parsed query, refused now if it can only fail: bad syntax, an unknown
+    function, a wrong number of arguments, a slice step of 0. jmespath itself
+    finds the last three only when it reaches them in the data."""
     try:
-        return jmespath.search(query, data, options=QUERY_OPTIONS)
+        compiled = jmespath.compile(query)
+        _check_node(compiled.parsed)
     except QUERY_ERRORS as error:
-        message = " ".join(str(error).split())
-        raise UsageError(
-            f"Bad query {query!r}: {message}. Syntax: {JMESPATH_HELP}"
-        ) from error
+        raise _bad_query(query, error) from error
+    return compiled
+
+
+def apply_query(data: Any, compiled: Any) -> Any:
+    """The query's result (any JSON value); an error on this data is a UsageError."""
+    try:
+        return compiled.search(data, options=QUERY_OPTIONS)
+    except QUERY_ERRORS as error:
+        raise _bad_query(compiled.expression, error) from error
+
+
+def _bad_query(query: str, error: Exception) -> UsageError:
+    message = " ".join(str(error).split())
+    return UsageError(f"Bad query {query!r}: {message}. Syntax: {JMESPATH_HELP}")
+
+
+def _check_node(node: Any) -> None:
+    """Raise jmespath's own error for what would fail wherever it is evaluated."""
+    if not isinstance(node, dict):
+        return
+    children = node.get("children", [])
+    if node["type"] == "function_expression":
+        _check_call(node["value"], len(children))
+    elif node["type"] == "slice" and children[2] == 0:
+        raise ValueError("slice step cannot be zero")  # jmespath's words
+    for child in children:
+        _check_node(child)
+
+
+def _check_call(name: str, given: int) -> None:
+    spec = QUERY_FUNCTIONS.FUNCTION_TABLE.get(name)
+    if spec is None:
+        raise UnknownFunctionError(f"Unknown function: {name}()")
+    signature = spec["signature"]
+    if signature and signature[-1].get("variadic"):
+        if given < len(signature):
+            raise VariadictArityError(len(signature), given, name)
+    elif given != len(signature):
+        raise ArityError(len(signature), given, name)
