@@ -307,22 +307,31 @@ class Client:
                 streamed.headers,
                 _read_body(streamed, self.endpoint),
             )
-        except requests.exceptions.RequestException as err:
-            raise network_error(err, self.endpoint, self.timeout) from None
+        except (requests.exceptions.RequestException, BadResponseError) as err:
+            failure = (
+                network_error(err, self.endpoint, self.timeout)
+                if isinstance(err, requests.exceptions.RequestException)
+                else err
+            )
+            if self.debug:  # what was sent shows even when no answer came back
+                why = failure.reason if isinstance(failure, NetworkError) else err
+                answer = f"no answer: {why}"
+                self._trace(prepared.method or "", params, answer, started)
+            raise failure from None
         if self.debug:
-            method = prepared.method or ""
-            self._trace(method, params, response, time.monotonic() - started)
+            answer = (
+                f"{response.status_code} {response.headers.get('Content-Type', '')} "
+                f"{len(response.content)} bytes"
+            )
+            self._trace(prepared.method or "", params, answer, started)
         return response
 
-    def _trace(
-        self, method: str, params: dict, response: Reply, seconds: float
-    ) -> None:
+    def _trace(self, method: str, params: dict, answer: str, started: float) -> None:
         shown = redact.masked(params)
+        milliseconds = (time.monotonic() - started) * 1000
         # One write, so that pages fetched side by side do not interleave lines.
         self.log.write(
-            f"> {method} {self.endpoint} {shown}\n"
-            f"< {response.status_code} {response.headers.get('Content-Type', '')} "
-            f"{len(response.content)} bytes in {seconds * 1000:.0f} ms\n"
+            f"> {method} {self.endpoint} {shown}\n< {answer} in {milliseconds:.0f} ms\n"
         )
 
 

@@ -112,6 +112,28 @@ def test_refused_connection(sscli, fast_retries):
     assert one_line(result) == f"Error: cannot reach {url}: connection refused"
 
 
+def test_debug_shows_what_was_sent_when_no_answer_came(sscli, fast_retries):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/client/api"
+    config.save_profile(
+        "dead", {"url": url, "apikey": "KEY", "secretkey": "SECRET"}, make_current=True
+    )
+    result = sscli("--debug", "listZones")
+    assert result.code == ExitCode.NETWORK
+    sent = [line for line in result.err.splitlines() if line.startswith(">")]
+    answers = [line for line in result.err.splitlines() if line.startswith("<")]
+    attempts = client_module.RETRIES + 1
+    assert len(sent) == len(answers) == attempts
+    assert all(f"> GET {url} {{'command': 'listZones'" in line for line in sent)
+    assert all(
+        re.fullmatch(r"< no answer: connection refused in \d+ ms", line)
+        for line in answers
+    )
+    assert "KEY" not in result.err and "SECRET" not in result.err
+
+
 def test_retries_are_said_on_a_terminal_and_nowhere_else(
     sscli, fast_retries, monkeypatch
 ):
