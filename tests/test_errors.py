@@ -99,20 +99,9 @@ def test_non_json_body_names_the_endpoint(sscli, sim, fast_retries, status, body
     assert "not CloudStack JSON" in line
 
 
-def test_refused_connection(sscli, fast_retries):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/client/api"
-    config.save_profile(
-        "dead", {"url": url, "apikey": "k", "secretkey": "SECRET"}, make_current=True
-    )
-    result = sscli("listZones")
-    assert result.code == ExitCode.NETWORK
-    assert one_line(result) == f"Error: cannot reach {url}: connection refused"
-
-
-def test_debug_shows_what_was_sent_when_no_answer_came(sscli, fast_retries):
+@pytest.fixture
+def dead_url():
+    """A current profile 'dead' whose url is a port nothing listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -120,13 +109,23 @@ def test_debug_shows_what_was_sent_when_no_answer_came(sscli, fast_retries):
     config.save_profile(
         "dead", {"url": url, "apikey": "KEY", "secretkey": "SECRET"}, make_current=True
     )
+    return url
+
+
+def test_refused_connection(sscli, fast_retries, dead_url):
+    result = sscli("listZones")
+    assert result.code == ExitCode.NETWORK
+    assert one_line(result) == f"Error: cannot reach {dead_url}: connection refused"
+
+
+def test_debug_shows_what_was_sent_when_no_answer_came(sscli, fast_retries, dead_url):
     result = sscli("--debug", "listZones")
     assert result.code == ExitCode.NETWORK
     sent = [line for line in result.err.splitlines() if line.startswith(">")]
     answers = [line for line in result.err.splitlines() if line.startswith("<")]
     attempts = client_module.RETRIES + 1
     assert len(sent) == len(answers) == attempts
-    assert all(f"> GET {url} {{'command': 'listZones'" in line for line in sent)
+    assert all(f"> GET {dead_url} {{'command': 'listZones'" in line for line in sent)
     assert all(
         re.fullmatch(r"< no answer: connection refused in \d+ ms", line)
         for line in answers
@@ -135,22 +134,15 @@ def test_debug_shows_what_was_sent_when_no_answer_came(sscli, fast_retries):
 
 
 def test_retries_are_said_on_a_terminal_and_nowhere_else(
-    sscli, fast_retries, monkeypatch
+    sscli, fast_retries, monkeypatch, dead_url
 ):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/client/api"
-    config.save_profile(
-        "dead", {"url": url, "apikey": "k", "secretkey": "SECRET"}, make_current=True
-    )
     piped, terminal = sys.stderr, FakeTerminal()
     monkeypatch.setattr(sys, "stderr", terminal)
 
     assert cli.run(["listZones"]) == ExitCode.NETWORK
 
     *retries, error = terminal.getvalue().splitlines()
-    assert error == f"Error: cannot reach {url}: connection refused"
+    assert error == f"Error: cannot reach {dead_url}: connection refused"
     counted = [
         re.fullmatch(r"connection refused; retrying in \d+\.\ds \((\d)/(\d)\)", line)
         for line in retries
