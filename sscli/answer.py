@@ -16,7 +16,7 @@ from requests.structures import CaseInsensitiveDict
 
 from sscli import redact
 from sscli.errors import HTTP_ERROR, APIError, BadResponseError
-from sscli.render.numbers import parse_number
+from sscli.numbers import parse_number
 
 REDIRECT_STATUSES = range(300, 400)
 RESPONSE_SUFFIX = "response"  # listzonesresponse, errorresponse, ...

@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from sscli.numbers import parse_number
 from sscli.render import render
-from sscli.render.numbers import parse_number
 
 RESPONSES = Path(__file__).parent / "data" / "responses"
 

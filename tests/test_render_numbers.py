@@ -17,8 +17,8 @@ from _render_helpers import run_render
 
 from sscli import config
 from sscli.errors import ExitCode
+from sscli.numbers import SpelledDecimal, parse_number
 from sscli.render import FORMATS
-from sscli.render.numbers import SpelledDecimal, parse_number
 from sscli.simulator import Simulator
 
 JAVA_HOSTS = """{"listhostsresponse":{"count":2,"host":[

@@ -9,7 +9,7 @@ import pytest
 from _render_helpers import load_response, run_render
 from rich.cells import cell_len
 
-from sscli.render.numbers import parse_number
+from sscli.numbers import parse_number
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -21,8 +21,8 @@ from jmespath.exceptions import (
 )
 
 from sscli.errors import UsageError
+from sscli.numbers import DECIMAL_TYPES
 from sscli.render.json_format import dumps_json
-from sscli.render.numbers import DECIMAL_TYPES
 
 JMESPATH_HELP = "https://jmespath.org/specification.html"
 # jmespath lets these through from a bad expression: TypeError for `memory > 'a'`

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TextIO
 
+from sscli.numbers import DECIMAL_TYPES
 from sscli.render.json_format import dumps_json
-from sscli.render.numbers import DECIMAL_TYPES
 
 COUNT_KEY = "count"  # list responses carry it beside their lists; it is not a row
 LEADING_COLUMNS = ("id", "name")  # what people look for first, whatever the order
