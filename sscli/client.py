@@ -307,17 +307,11 @@ class Client:
                 streamed.headers,
                 _read_body(streamed, self.endpoint),
             )
-        except (requests.exceptions.RequestException, BadResponseError) as err:
-            failure = (
-                network_error(err, self.endpoint, self.timeout)
-                if isinstance(err, requests.exceptions.RequestException)
-                else err
-            )
-            if self.debug:  # what was sent shows even when no answer came back
-                why = failure.reason if isinstance(failure, NetworkError) else err
-                answer = f"no answer: {why}"
-                self._trace(prepared.method or "", params, answer, started)
-            raise failure from None
+        except requests.exceptions.RequestException as err:
+            failure = network_error(err, self.endpoint, self.timeout)
+            raise self._no_answer(prepared, params, started, failure) from None
+        except BadResponseError as err:  # _read_body refused the body midway
+            raise self._no_answer(prepared, params, started, err) from None
         if self.debug:
             answer = (
                 f"{response.status_code} {response.headers.get('Content-Type', '')} "
@@ -325,6 +319,20 @@ class Client:
             )
             self._trace(prepared.method or "", params, answer, started)
         return response
+
+    def _no_answer(
+        self,
+        prepared: requests.PreparedRequest,
+        params: dict,
+        started: float,
+        failure: NetworkError | BadResponseError,
+    ) -> NetworkError | BadResponseError:
+        """The failure to raise; --debug first shows what was sent, and why
+        nothing usable came back."""
+        if self.debug:
+            why = failure.reason if isinstance(failure, NetworkError) else failure
+            self._trace(prepared.method or "", params, f"no answer: {why}", started)
+        return failure
 
     def _trace(self, method: str, params: dict, answer: str, started: float) -> None:
         shown = redact.masked(params)
